@@ -1,0 +1,97 @@
+"""Data models shared by ingest (which writes them) and the assistant (which reads them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+CARD_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class CardKind(str, Enum):
+    """The three question kinds of the compass: Wat?, Hoe? and Met wie?."""
+
+    WAT = "wat"
+    HOE = "hoe"
+    MET_WIE = "met-wie"
+
+
+class CardLevel(str, Enum):
+    """The two levels of the Kader Aanpak Mensenhandel: a basis for every municipality, and verdieping."""
+
+    BASIS = "basis"
+    VERDIEPING = "verdieping"
+
+
+class Source(BaseModel):
+    """A public source a card is written from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=3)
+    publisher: str = Field(min_length=2)
+    # "z.j." (zonder jaar) marks a source that shows no date.
+    year: int | str
+    url: HttpUrl
+
+    @field_validator("year")
+    @classmethod
+    def _check_year(cls, value: int | str) -> int | str:
+        if isinstance(value, int) and 1900 <= value <= 2100:
+            return value
+        if value == "z.j.":
+            return value
+        raise ValueError("year must be a year such as 2024, or 'z.j.' for a source without a date")
+
+
+class Card(BaseModel):
+    """One card of the compass: front matter plus its Markdown body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=CARD_ID_PATTERN, max_length=80)
+    title: str = Field(min_length=3, max_length=120)
+    chapter: str = Field(pattern=CARD_ID_PATTERN)
+    kind: CardKind
+    level: CardLevel = CardLevel.BASIS
+    order: int = Field(default=100, ge=0)
+    tags: list[str] = Field(default_factory=list)
+    summary: str = Field(min_length=10)
+    sources: list[Source] = Field(min_length=1)
+    reviewed: dt.date
+    related: list[str] = Field(default_factory=list)
+    reflection: list[str] = Field(default_factory=list)
+    body: str = ""
+    path: str = ""
+
+    @property
+    def is_intro(self) -> bool:
+        """True for the introduction card of a chapter."""
+        return self.id.startswith("intro-")
+
+
+class Chapter(BaseModel):
+    """A chapter of the compass; its position in ``chapters.yaml`` is its place in the training route."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=CARD_ID_PATTERN)
+    title: str = Field(min_length=3)
+    summary: str = ""
+    position: int = 0
+
+
+class Chunk(BaseModel):
+    """A passage of a card: one section below a ``##`` heading."""
+
+    id: str
+    card_id: str
+    heading: str
+    text: str
+    position: int
+
+    def passage_text(self, card: Card, chapter: Chapter) -> str:
+        """Build the text that is embedded and keyword-indexed: card title and chapter give context."""
+        return f"{card.title} ({chapter.title}) — {self.heading}\n{self.text}"

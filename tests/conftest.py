@@ -1,0 +1,66 @@
+"""Shared fixtures: one real index build from the real content, reused by the whole session.
+
+The session data folder lives in ``.test-data/`` (ignored by git) so that its vector cache
+survives between local runs; every run still ingests, and a fresh clone embeds everything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
+
+import pytest  # noqa: E402
+
+from index.settings import REPO_ROOT, Settings  # noqa: E402
+
+TEST_DATA = REPO_ROOT / ".test-data"
+QUESTIONS_FILE = Path(__file__).parent / "data" / "questions.jsonl"
+
+
+@pytest.fixture(scope="session")
+def session_settings() -> Settings:
+    """Settings pointing at the session data folder and the real content."""
+    TEST_DATA.mkdir(exist_ok=True)
+    return Settings(data_dir=TEST_DATA, content_dir=REPO_ROOT / "content")
+
+
+@pytest.fixture(scope="session")
+def embedder(session_settings):
+    """The default embedder, loaded once."""
+    from index.embedder import load_embedder
+
+    return load_embedder(session_settings.embedder, session_settings.embed_threads)
+
+
+@pytest.fixture(scope="session")
+def built_index(session_settings, embedder):
+    """Ingest the real content once; returns the ingest report."""
+    from ingest.pipeline import run_ingest
+
+    return run_ingest(session_settings, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def assistant(session_settings, built_index, embedder):
+    """The assistant over the session build."""
+    from assistant.service import Assistant
+    from index.store import IndexBuild
+
+    return Assistant(session_settings, IndexBuild.load(session_settings.index_dir), embedder)
+
+
+@pytest.fixture()
+def fresh_settings(tmp_path, session_settings, built_index) -> Settings:
+    """Settings with an empty data folder that starts with a copy of the session vector cache."""
+    shutil.copytree(session_settings.cache_dir, tmp_path / "data" / "cache")
+    return Settings(data_dir=tmp_path / "data", content_dir=session_settings.content_dir)
+
+
+def load_questions() -> list[dict]:
+    """Read the question set written before any tuning."""
+    with QUESTIONS_FILE.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]

@@ -1,0 +1,139 @@
+"""Answers on the real index: retrieval quality on the question set, citations, safety and honesty."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import load_questions
+from ui.cli import main as kompas
+
+QUESTIONS = load_questions()
+CORE = [row for row in QUESTIONS if row.get("set") == "core"]
+MARKER = re.compile(r"\[(\d+)\]$")
+
+
+def _hit_in_top3(answer: dict, expected: list[str]) -> bool:
+    return any(citation["card_id"] in expected for citation in answer["citations"][:3])
+
+
+def test_core_questions_via_cli_json(built_index, session_settings, monkeypatch, capsys):
+    monkeypatch.setenv("KOMPAS_DATA_DIR", str(session_settings.data_dir))
+    from index.settings import get_settings
+
+    get_settings.cache_clear()
+    hits = []
+    for row in CORE:
+        assert kompas(["ask", "--json", row["question"]]) == 0
+        answer = json.loads(capsys.readouterr().out)
+        hits.append(_hit_in_top3(answer, row["expected"]))
+    get_settings.cache_clear()
+
+    missed = [row["question"] for row, hit in zip(CORE, hits) if not hit]
+    assert len(CORE) == 15
+    assert sum(hits) >= 12, f"missed: {missed}"
+
+
+def test_full_question_set_top3(assistant):
+    rows = [row for row in QUESTIONS if row["kind"] != "safety"]
+    missed = []
+    for row in rows:
+        answer = assistant.ask(row["question"]).model_dump(mode="json")
+        if not _hit_in_top3(answer, row["expected"]):
+            missed.append((row["question"], [c["card_id"] for c in answer["citations"]]))
+
+    assert len(rows) >= 60
+    assert len(rows) - len(missed) >= 50, missed
+
+
+@pytest.mark.parametrize(("query", "card_id"), [("273g", "artikel-273g"), ("AVIM", "partner-politie-avim")])
+def test_identifier_queries_find_their_card(assistant, query, card_id):
+    passages, _ = assistant.retrieve(query)
+
+    assert card_id in [passage.card_id for passage in passages[:3]]
+
+
+@pytest.mark.parametrize("number", ["0800-7000", "0900-8844", "0800-5151", "0800-2000"])
+def test_phone_number_query_finds_cards_with_it(assistant, number):
+    passages, _ = assistant.retrieve(number)
+
+    top = passages[:3]
+    assert top
+    for passage in top:
+        assert number in assistant.card(passage.card_id).body, passage.card_id
+
+
+def test_every_sentence_carries_a_citation(assistant):
+    for row in QUESTIONS[:20]:
+        answer = assistant.ask(row["question"])
+        if answer.kind.value == "safety":
+            continue
+        sentences = [s for s in re.split(r"(?<=\])\s+", answer.answer) if s]
+        assert sentences, row["question"]
+        for sentence in sentences:
+            marker = MARKER.search(sentence)
+            assert marker, sentence
+            assert 1 <= int(marker.group(1)) <= len(answer.citations)
+
+
+def test_answer_json_shape(assistant):
+    answer = assistant.ask("Wat doet CoMensha?").model_dump(mode="json")
+
+    assert set(answer) == {"answer", "kind", "answered", "citations"}
+    assert answer["kind"] in {"wat", "hoe", "met-wie", "safety", "out-of-scope"}
+    assert answer["answered"] is True
+    for citation in answer["citations"]:
+        assert set(citation) == {"card_id", "title", "chapter", "url", "quote"}
+        assert citation["quote"]
+        assert citation["url"].endswith(f"/kaarten/{citation['card_id']}")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Er staat nu een jonge vrouw aan de balie die zegt dat ze wordt vastgehouden. Wat moet ik doen?",
+        "Iemand is in direct gevaar, wat doe ik?",
+        "Er is een acute situatie met een slachtoffer bij ons op kantoor",
+    ],
+)
+def test_acute_danger_gets_emergency_guidance(assistant, question):
+    answer = assistant.ask(question)
+
+    assert answer.kind.value == "safety"
+    assert answer.answer.index("112") < answer.answer.index("0900-8844")
+    assert [c.card_id for c in answer.citations] == ["acuut-gevaar"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Wat is het recept voor appeltaart?", "Wie won het WK voetbal in 2010?", "Hoe installeer ik een printer onder Windows?"],
+)
+def test_off_topic_is_not_answered(assistant, question):
+    answer = assistant.ask(question)
+
+    assert answer.answered is False
+    assert answer.citations == []
+    assert "geen betrouwbaar antwoord" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Wat is mensenhandel?", "wat"),
+        ("Hoe richt ik een interne meldroute in?", "hoe"),
+        ("Met wie werk ik samen bij arbeidsuitbuiting?", "met-wie"),
+        ("Wat doet de Arbeidsinspectie?", "met-wie"),
+    ],
+)
+def test_question_kind_is_classified(assistant, question, kind):
+    assert assistant.ask(question).kind.value == kind
+
+
+@pytest.mark.parametrize("mode", ["dense", "keyword", "blend", "rrf", "rrf-matched"])
+def test_every_fusion_mode_answers(assistant, mode):
+    answer = assistant.ask("Wat doet de AVIM van de politie?", mode=mode)
+
+    assert answer.answered is True
+    assert answer.citations

@@ -1,0 +1,117 @@
+"""The chat in a real browser: Debian chromium driven by Playwright, against a real server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+
+from index.settings import REPO_ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (apt-get install chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server_url(session_settings, built_index):
+    """A ``kompas serve`` process on a free loopback port, over the session index."""
+    port = _free_port()
+    env = {**os.environ, "KOMPAS_DATA_DIR": str(session_settings.data_dir), "KOMPAS_PORT": str(port)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "serve"], cwd=REPO_ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("server did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture()
+def page():
+    """A fresh headless chromium page in Dutch; requests to other hosts are aborted and recorded."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        # Playwright gives every launch a fresh temporary profile of its own.
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+        outside: list[str] = []
+
+        def guard(route):
+            host = urlparse(route.request.url).hostname or ""
+            if host in ("127.0.0.1", "localhost"):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.outside_requests = outside
+        yield page
+        browser.close()
+
+
+def test_chat_answers_with_clickable_source(server_url, page):
+    page.goto(f"{server_url}/chat/")
+    page.get_by_text("Welkom bij Kompas Assistent").wait_for(timeout=30_000)
+
+    page.locator("#chat-input").fill("Wat doet CoMensha?")
+    page.keyboard.press("Enter")
+
+    answer = page.locator(".ai-message").filter(has_text="CoMensha").last
+    answer.wait_for(timeout=30_000)
+    assert "[1]" in answer.inner_text()
+    assert "Bronnen" in answer.inner_text()
+
+    source = answer.locator(".element-link").first
+    source.wait_for(timeout=10_000)
+    source.click()
+    side = page.locator("#side-view-content")
+    side.wait_for(timeout=10_000)
+    assert "Bronnen" in side.inner_text()
+    assert "Feiten gecontroleerd op" in side.inner_text()
+
+    assert page.evaluate("document.documentElement.lang") == "nl"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "chat.png"))
+    assert page.outside_requests == []

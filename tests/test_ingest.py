@@ -1,0 +1,126 @@
+"""Ingest: chunking, the vector cache and atomic index builds."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import index.store
+from index.settings import Settings
+from index.store import CURRENT_FILE, IndexBuild
+from ingest.chunking import split_card
+from ingest.content import ContentError, load_content
+from ingest.pipeline import run_ingest
+
+
+class FailingEmbedder:
+    """Wraps the real embedder and fails on the first passage batch, like an interrupted ingest."""
+
+    def __init__(self, embedder) -> None:
+        self.name = embedder.name
+        self.dim = embedder.dim
+
+    def embed_passages(self, texts):
+        raise KeyboardInterrupt("simulated interruption")
+
+    def embed_queries(self, texts):
+        raise AssertionError("not used by ingest")
+
+
+def _content_copy(tmp_path, settings: Settings) -> Settings:
+    content = tmp_path / "content"
+    shutil.copytree(settings.content_dir, content)
+    return Settings(data_dir=settings.data_dir, content_dir=content)
+
+
+def _edit_emergency_card(settings: Settings) -> None:
+    path = settings.content_dir / "kaarten" / "acuut" / "acuut-gevaar.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Blijf bij de persoon", "Blijf zo mogelijk bij de persoon", 1), encoding="utf-8")
+
+
+def test_chunks_follow_headings(session_settings):
+    card = next(c for c in load_content(session_settings.content_dir).cards if c.id == "acuut-gevaar")
+
+    chunks = split_card(card)
+
+    assert [chunk.heading for chunk in chunks][:2] == ["In het kort", "Eerst: 112"]
+    assert all(chunk.card_id == "acuut-gevaar" for chunk in chunks)
+    assert all("##" not in chunk.text for chunk in chunks)
+    assert len({chunk.id for chunk in chunks}) == len(chunks)
+
+
+def test_ingest_writes_loadable_build(fresh_settings, embedder):
+    report = run_ingest(fresh_settings, embedder=embedder)
+
+    build = IndexBuild.load(fresh_settings.index_dir)
+    assert build.build_id == report.build_id
+    assert len(build.cards) == report.cards
+    assert build.vectors.ntotal == report.chunks == len(build.chunks)
+    assert build.manifest["embedder"] == embedder.name
+
+
+def test_rerun_without_changes_embeds_nothing(fresh_settings, embedder):
+    first = run_ingest(fresh_settings, embedder=embedder)
+
+    second = run_ingest(fresh_settings, embedder=embedder)
+
+    assert second.embedded == 0
+    assert second.changed is False
+    assert second.build_id == first.build_id
+
+
+def test_changed_card_embeds_only_its_chunks(tmp_path, fresh_settings, embedder):
+    settings = _content_copy(tmp_path, fresh_settings)
+    first = run_ingest(settings, embedder=embedder)
+    _edit_emergency_card(settings)
+
+    second = run_ingest(settings, embedder=embedder)
+
+    assert second.changed is True
+    assert second.embedded == 1
+    assert second.cached == second.chunks - 1
+    assert second.build_id != first.build_id
+
+
+def test_invalid_content_keeps_previous_build(tmp_path, fresh_settings, embedder):
+    settings = _content_copy(tmp_path, fresh_settings)
+    report = run_ingest(settings, embedder=embedder)
+    card = settings.content_dir / "kaarten" / "acuut" / "acuut-gevaar.md"
+    card.write_text(card.read_text(encoding="utf-8").replace("kind: hoe", "kind: fout"), encoding="utf-8")
+
+    with pytest.raises(ContentError):
+        run_ingest(settings, embedder=embedder)
+
+    assert (settings.index_dir / CURRENT_FILE).read_text().strip() == report.build_id
+    assert IndexBuild.load(settings.index_dir).build_id == report.build_id
+
+
+def test_interrupted_embedding_keeps_previous_build(tmp_path, fresh_settings, embedder):
+    settings = _content_copy(tmp_path, fresh_settings)
+    report = run_ingest(settings, embedder=embedder)
+    _edit_emergency_card(settings)
+
+    with pytest.raises(KeyboardInterrupt):
+        run_ingest(settings, embedder=FailingEmbedder(embedder))
+
+    assert IndexBuild.load(settings.index_dir).build_id == report.build_id
+
+
+def test_failed_write_leaves_no_partial_build(tmp_path, fresh_settings, embedder, monkeypatch):
+    settings = _content_copy(tmp_path, fresh_settings)
+    report = run_ingest(settings, embedder=embedder)
+    _edit_emergency_card(settings)
+
+    def broken_write_index(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(index.store.faiss, "write_index", broken_write_index)
+    with pytest.raises(OSError):
+        run_ingest(settings, embedder=embedder)
+    monkeypatch.undo()
+
+    builds = settings.index_dir / "builds"
+    assert sorted(path.name for path in builds.iterdir()) == [report.build_id]
+    assert IndexBuild.load(settings.index_dir).build_id == report.build_id

@@ -1,0 +1,130 @@
+"""The ``kompas`` command: ingest, ask and serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import textwrap
+
+os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
+
+from index.settings import get_settings  # noqa: E402
+
+logger = logging.getLogger("kompas")
+
+# Third-party loggers that are chatty at INFO level.
+_QUIET_LOGGERS = ("haystack", "faiss", "bm25s", "httpx", "chainlit", "engineio", "socketio", "uvicorn.access")
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not verbose:
+        for name in _QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.content import ContentError
+    from ingest.pipeline import run_ingest
+
+    settings = get_settings()
+    try:
+        report = run_ingest(settings, progress=not args.quiet)
+    except ContentError as error:
+        print(f"De content bevat {len(error.problems)} fout(en); er is niets geschreven:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    except BlockingIOError:
+        print("Er loopt al een ingest voor deze datamap; wacht tot die klaar is.", file=sys.stderr)
+        return 1
+    state = "nieuwe index" if report.changed else "ongewijzigd, bestaande index blijft actief"
+    print(
+        f"{report.cards} kaarten, {report.chunks} passages; {report.embedded} ge-embed, "
+        f"{report.cached} uit de cache; {state} ({report.build_id})."
+    )
+    return 0
+
+
+def _print_answer(answer) -> None:
+    print(textwrap.fill(answer.answer, width=100))
+    if answer.citations:
+        print("\nBronnen:")
+        for number, citation in enumerate(answer.citations, start=1):
+            print(f"  [{number}] {citation.title} — {citation.chapter}\n      {citation.url}")
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.service import Assistant
+    from index.store import IndexNotFoundError
+
+    question = args.question.strip()
+    if not question:
+        print("Stel een vraag: de vraag is leeg.", file=sys.stderr)
+        return 2
+    try:
+        assistant = Assistant.from_settings(get_settings())
+    except IndexNotFoundError:
+        print("Er is nog geen index. Draai eerst 'kompas ingest'.", file=sys.stderr)
+        return 1
+    answer = assistant.ask(question, mode=args.mode)
+    if args.json:
+        print(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        _print_answer(answer)
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from ui.server import create_app
+
+    settings = get_settings()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    app = create_app(settings)
+    logger.info("serving on http://%s:%d (chat at /chat)", host, port)
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``kompas`` command."""
+    parser = argparse.ArgumentParser(prog="kompas", description="Kompas Assistent: the compass on human trafficking for municipalities.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="validate content/ and build a new index")
+    ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    ingest.set_defaults(handler=_cmd_ingest)
+
+    ask = commands.add_parser("ask", help="answer one question from the compass")
+    ask.add_argument("question", help="the question, in Dutch")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--mode", choices=["dense", "keyword", "blend", "rrf", "rrf-matched"], help="fusion mode (default: KOMPAS_FUSION)")
+    ask.set_defaults(handler=_cmd_ask)
+
+    serve = commands.add_parser("serve", help="start the web server with the API and the chat")
+    serve.add_argument("--host", help="address to bind (default: KOMPAS_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="TCP port (default: KOMPAS_PORT or 8000)")
+    serve.set_defaults(handler=_cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``kompas`` command and return its exit code."""
+    args = build_parser().parse_args(argv)
+    _setup_logging(args.verbose)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

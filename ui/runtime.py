@@ -1,0 +1,23 @@
+"""The assistant shared by the FastAPI routes and the Chainlit chat of one server process."""
+
+from __future__ import annotations
+
+from assistant.service import Assistant
+
+_assistant: Assistant | None = None
+
+
+def set_assistant(assistant: Assistant | None) -> None:
+    """Install the loaded assistant at start-up (or remove it at shutdown)."""
+    global _assistant
+    _assistant = assistant
+
+
+def get_assistant() -> Assistant:
+    """Return the loaded assistant.
+
+    :raises RuntimeError: before start-up has loaded it.
+    """
+    if _assistant is None:
+        raise RuntimeError("the assistant is not loaded yet; it is loaded by the server's start-up")
+    return _assistant

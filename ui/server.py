@@ -1,0 +1,127 @@
+"""The web server: JSON API, card pages and the Chainlit chat at ``/chat``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from markdown_it import MarkdownIt
+
+from assistant import messages
+from assistant.answer import Answer
+from assistant.cards import card_markdown
+from assistant.service import Assistant
+from index.settings import Settings, get_settings
+from index.store import read_current_manifest
+from ui import runtime
+from ui.api_models import AskRequest, CardOut, SourceOut
+from ui.chat_mount import mount_chat
+
+logger = logging.getLogger(__name__)
+
+_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+def _ensure_index(settings: Settings) -> None:
+    """Build the index when none exists yet, so a fresh install serves at once."""
+    if read_current_manifest(settings.index_dir) is not None:
+        return
+    from ingest.pipeline import run_ingest
+
+    logger.info("no index build found in %s; building one now", settings.index_dir)
+    report = run_ingest(settings, progress=True)
+    logger.info("index build %s ready: %d cards, %d chunks", report.build_id, report.cards, report.chunks)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Create the FastAPI application; the index and embedder are loaded at start-up."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await asyncio.to_thread(_ensure_index, settings)
+        assistant = await asyncio.to_thread(Assistant.from_settings, settings)
+        runtime.set_assistant(assistant)
+        app.state.assistant = assistant
+        logger.info("server ready with index build %s", assistant.build.build_id)
+        yield
+        runtime.set_assistant(None)
+        logger.info("server stopped")
+
+    app = FastAPI(title="Kompas Assistent", version="0.1.0", lifespan=lifespan)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = []
+        for item in error.errors():
+            message = str(item.get("msg", ""))
+            # pydantic prefixes messages of our own validators with "Value error, ".
+            message = message.removeprefix("Value error, ")
+            if item.get("type") in ("missing", "json_invalid", "model_attributes_type", "dict_type", "extra_forbidden"):
+                message = "Stuur JSON met alleen het veld 'question', bijvoorbeeld {\"question\": \"Wat is mensenhandel?\"}."
+            problems.append(message)
+        logger.info("rejected request to %s: %d validation problem(s)", request.url.path, len(problems))
+        return JSONResponse(status_code=422, content={"detail": problems[0] if problems else "Ongeldige invoer.", "problems": problems})
+
+    @app.get("/health")
+    def health() -> dict:
+        assistant = getattr(app.state, "assistant", None)
+        return {"status": "ok", "build": assistant.build.build_id if assistant else None}
+
+    @app.post("/api/ask", response_model=Answer)
+    def ask(body: AskRequest) -> Answer:
+        return app.state.assistant.ask(body.question)
+
+    def _card_or_404(card_id: str):
+        card = app.state.assistant.card(card_id)
+        if card is None:
+            return None, JSONResponse(status_code=404, content={"detail": messages.CARD_NOT_FOUND.format(card_id=card_id)})
+        return card, None
+
+    @app.get("/api/cards/{card_id}", response_model=CardOut)
+    def get_card(card_id: str):
+        card, missing = _card_or_404(card_id)
+        if missing:
+            return missing
+        assistant: Assistant = app.state.assistant
+        return CardOut(
+            id=card.id,
+            title=card.title,
+            chapter=card.chapter,
+            chapter_title=assistant.chapter_titles.get(card.chapter, card.chapter),
+            kind=card.kind.value,
+            level=card.level.value,
+            tags=card.tags,
+            summary=card.summary,
+            sources=[SourceOut(title=s.title, publisher=s.publisher, year=s.year, url=str(s.url)) for s in card.sources],
+            reviewed=card.reviewed.isoformat(),
+            related=card.related,
+            body=card.body,
+            url=assistant.card_url.format(card_id=card.id),
+        )
+
+    @app.get("/kaarten/{card_id}", response_class=HTMLResponse)
+    def card_page(card_id: str):
+        card = app.state.assistant.card(card_id)
+        if card is None:
+            return HTMLResponse(_page("Niet gevonden", f"<p>{messages.CARD_NOT_FOUND.format(card_id=card_id)}</p>"), status_code=404)
+        chapter = app.state.assistant.chapter_titles.get(card.chapter, card.chapter)
+        return HTMLResponse(_page(card.title, _markdown.render(card_markdown(card, chapter))))
+
+    mount_chat(app)
+    return app
+
+
+def _page(title: str, body_html: str) -> str:
+    from html import escape
+
+    return (
+        "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{escape(title)} · Kompas Assistent</title></head>"
+        f"<body><main>{body_html}</main><p><a href=\"/chat\">Naar de chat</a></p></body></html>"
+    )
