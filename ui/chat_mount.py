@@ -40,4 +40,11 @@ def mount_chat(app: FastAPI) -> None:
         offline_template._kompas_offline = True
         chainlit.server.get_html_template = offline_template
 
+    # Chainlit has one global app per process. mount_chainlit configures it and adds a
+    # middleware, which Starlette rejects once that app has served a request, so a second
+    # FastAPI app in the same process (as in the tests) mounts the configured app directly.
+    if getattr(chainlit.server.app.state, "kompas_mounted", False):
+        app.mount(CHAT_PATH, chainlit.server.app)
+        return
     mount_chainlit(app=app, target=str(Path(__file__).resolve().parent / "chainlit_app.py"), path=CHAT_PATH)
+    chainlit.server.app.state.kompas_mounted = True

@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import textwrap
+from pathlib import Path
 
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 
@@ -50,6 +51,20 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         f"{report.cards} kaarten, {report.chunks} passages; {report.embedded} ge-embed, "
         f"{report.cached} uit de cache; {state} ({report.build_id})."
     )
+    return 0
+
+
+def _cmd_check_content(args: argparse.Namespace) -> int:
+    from ingest.checks import check_content
+
+    settings = get_settings()
+    problems = check_content(Path(settings.content_dir))
+    if problems:
+        print(f"De content bevat {len(problems)} probleem/problemen:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    print("De content is in orde.")
     return 0
 
 
@@ -105,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="validate content/ and build a new index")
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     ingest.set_defaults(handler=_cmd_ingest)
+
+    check = commands.add_parser("check-content", help="check the cards: schema, links, length, duplicates, personal data")
+    check.set_defaults(handler=_cmd_check_content)
 
     ask = commands.add_parser("ask", help="answer one question from the compass")
     ask.add_argument("question", help="the question, in Dutch")
