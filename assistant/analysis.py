@@ -1,4 +1,4 @@
-"""Question analysis: the question kind (Wat/Hoe/Met wie) and acute danger."""
+"""Question analysis: the question kind (Wat, Hoe or Met wie)."""
 
 from __future__ import annotations
 
@@ -40,28 +40,12 @@ _HOE = [
 ]
 _WAT = [r"^wat (is|zijn|houdt|betekent|verandert|zegt|vraagt)\b", r"^welk(e)? (wet|artikel|vormen)", r"\bverschil\b", r"\bdefinitie\b"]
 
-_ACUTE = [
-    r"\bacuut\b", r"\bacute\b", r"\bdirect gevaar\b", r"\bnu in gevaar\b", r"\bin levensgevaar\b", r"\bnoodgeval",
-    r"\b(wordt|worden|word) (nu )?(vastgehouden|opgesloten|bedreigd|mishandeld|geslagen)\b",
-    r"\b(staat|zit|is) (hier )?nu\b.*\b(balie|bureau|deur|gevaar|bang)\b", r"\bop dit moment\b.*\b(gevaar|bedreigd|vastgehouden|bang)\b",
-    r"\bkan niet weg\b", r"\bniet weg(gaan|lopen)?\b.*\b(nu|vast)\b", r"\bmoet ik 112\b", r"\bbel ik 112\b",
-]
-
-
 def _matches(patterns: list[str], text: str) -> bool:
     return any(re.search(pattern, text) for pattern in patterns)
 
 
-def is_acute_danger(question: str) -> bool:
-    """True when the question describes someone in danger now; such questions get the emergency guidance."""
-    return _matches(_ACUTE, normalise(question))
-
-
-def classify_kind(question: str, fallback: CardKind | None = None) -> AnswerKind:
-    """Classify a question as Wat, Hoe or Met wie from Dutch cue words.
-
-    :param fallback: the kind to use when no cue matches, typically the kind of the best card.
-    """
+def detect_kind(question: str) -> AnswerKind | None:
+    """Return the kind that the question's wording shows, or None when no cue matches."""
     text = normalise(question)
     if _matches(_MET_WIE, text):
         return AnswerKind.MET_WIE
@@ -69,4 +53,15 @@ def classify_kind(question: str, fallback: CardKind | None = None) -> AnswerKind
         return AnswerKind.HOE
     if _matches(_WAT, text):
         return AnswerKind.WAT
+    return None
+
+
+def classify_kind(question: str, fallback: CardKind | None = None) -> AnswerKind:
+    """Classify a question as Wat, Hoe or Met wie from Dutch cue words.
+
+    :param fallback: the kind to use when no cue matches, typically the kind of the best card.
+    """
+    detected = detect_kind(question)
+    if detected is not None:
+        return detected
     return AnswerKind(fallback.value) if fallback else AnswerKind.WAT

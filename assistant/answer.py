@@ -11,13 +11,19 @@ from assistant.analysis import AnswerKind
 from index.models import Card
 from index.text import tokenize
 
-# Sentences taken from the best card and from each further card; three cards at most, so an
-# answer stays a short paragraph that points to the cards for the rest.
-SENTENCES_FROM_BEST_CARD = 3
-SENTENCES_FROM_OTHER_CARDS = 1
+# An answer quotes at most this many sentences, from at most three cards, so it stays a short
+# paragraph that points to the cards for the rest.
+MAX_SENTENCES = 6
 MAX_CITED_CARDS = 3
+MAX_SUGGESTIONS = 3
 # A further card is cited only when its fused score is at least this share of the best score.
 RELATIVE_SCORE_FLOOR = 0.85
+SUMMARY_HEADING = "In het kort"
+STEPS_HEADING = "Stappen"
+# Stems a sentence from a further card must share with the question.
+MIN_SHARED_STEMS = 2
+# Steps quoted in a Hoe answer.
+MAX_STEPS = 4
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = ("art", "bijv", "o.a", "z.j", "nr", "e.d", "d.w.z", "m.b.t", "i.p.v", "incl", "ca", "vs")
@@ -36,6 +42,14 @@ class Citation(BaseModel):
     quote: str
 
 
+class CardLink(BaseModel):
+    """A "Lees verder" link to a card."""
+
+    card_id: str
+    title: str
+    url: str
+
+
 class Answer(BaseModel):
     """The reply to one question, as the CLI, the API and the chat show it."""
 
@@ -43,6 +57,9 @@ class Answer(BaseModel):
     kind: AnswerKind
     answered: bool
     citations: list[Citation]
+    read_more: list[CardLink] = []
+    suggestions: list[str] = []
+    thread_id: str | None = None
 
 
 @dataclass
@@ -121,49 +138,143 @@ def _leans_on_previous(sentence: str) -> bool:
     return first in _ANAPHORA
 
 
+@dataclass
+class Section:
+    """One section of a card, as stored in the index."""
+
+    heading: str
+    text: str
+
+
+class _Draft:
+    """Collects cited sentences while an answer is composed; duplicates are skipped."""
+
+    def __init__(self, cards: dict[str, Card], chapter_titles: dict[str, str], card_url: str) -> None:
+        self.cards = cards
+        self.chapter_titles = chapter_titles
+        self.card_url = card_url
+        self.statements: list[str] = []
+        self.citations: list[Citation] = []
+        self._quotes: dict[str, list[str]] = {}
+        self._seen: set[str] = set()
+
+    def add(self, card_id: str, sentences: list[str]) -> None:
+        """Add sentences from a card, each followed by that card's citation marker."""
+        for sentence in sentences:
+            key = " ".join(tokenize(sentence))
+            if not key or key in self._seen or len(self.statements) >= MAX_SENTENCES:
+                continue
+            if card_id not in self._quotes:
+                if len(self._quotes) >= MAX_CITED_CARDS:
+                    return
+                self._quotes[card_id] = []
+            self._seen.add(key)
+            self._quotes[card_id].append(sentence)
+            marker = list(self._quotes).index(card_id) + 1
+            self.statements.append(f"{sentence} [{marker}]")
+
+    def finish(self, kind: AnswerKind) -> Answer:
+        citations = []
+        for card_id, quotes in self._quotes.items():
+            card = self.cards[card_id]
+            citations.append(
+                Citation(
+                    card_id=card.id,
+                    title=card.title,
+                    chapter=self.chapter_titles.get(card.chapter, card.chapter),
+                    url=self.card_url.format(card_id=card.id),
+                    quote=" ".join(quotes),
+                )
+            )
+        read_more = [CardLink(card_id=c.card_id, title=c.title, url=c.url) for c in citations]
+        return Answer(
+            answer=" ".join(self.statements),
+            kind=kind,
+            answered=bool(citations),
+            citations=citations,
+            read_more=read_more,
+            suggestions=self._suggestions(),
+        )
+
+    def _suggestions(self) -> list[str]:
+        """Suggest follow-up questions from the related cards of the best card."""
+        if not self._quotes:
+            return []
+        cited = set(self._quotes)
+        best = self.cards[next(iter(self._quotes))]
+        suggestions = []
+        for related_id in best.related:
+            related = self.cards.get(related_id)
+            if related is None or related.id in cited or related.is_intro:
+                continue
+            suggestions.append(related.title if related.title.endswith("?") else f"Vertel meer over: {related.title}")
+            if len(suggestions) == MAX_SUGGESTIONS:
+                break
+        return suggestions
+
+
+def _section(sections: list[Section], heading: str) -> Section | None:
+    return next((section for section in sections if section.heading.startswith(heading)), None)
+
+
+def _steps(section: Section) -> list[str]:
+    items = re.findall(r"^\s*\d+\.\s+(.+)$", section.text, flags=re.MULTILINE)
+    return [re.sub(r"\*\*|__", "", item).strip() for item in items][:MAX_STEPS]
+
+
 def compose_extractive(
     question: str,
     kind: AnswerKind,
     passages: list[Passage],
+    sections: dict[str, list[Section]],
     cards: dict[str, Card],
     chapter_titles: dict[str, str],
     card_url: str,
 ) -> Answer:
-    """Build an answer from the best passages: a few sentences, each followed by ``[n]``.
+    """Build an answer from the best passages, ordered for the question kind.
 
-    One passage per card is used (the best one); further cards are cited only when their score
-    is close to the best. ``card_url`` is a format string with ``{card_id}``.
+    - Wat: the summary of the best card first, then the passage that matched best.
+    - Hoe: the summary, then the card's steps.
+    - Met wie: who the partner is, when to call on them, and how to reach them.
+
+    Further cards add one sentence each when their score is close to the best. Every sentence
+    is quoted verbatim from a card and followed by ``[n]``; ``card_url`` is a format string
+    with ``{card_id}``.
     """
     question_tokens = set(tokenize(question))
-    chosen: list[Passage] = []
-    for passage in passages:
-        if any(item.card_id == passage.card_id for item in chosen):
-            continue
-        if chosen and passage.score < chosen[0].score * RELATIVE_SCORE_FLOOR:
-            break
-        chosen.append(passage)
-        if len(chosen) == MAX_CITED_CARDS:
-            break
+    draft = _Draft(cards, chapter_titles, card_url)
+    best = passages[0]
+    best_sections = sections[best.card_id]
+    summary = _section(best_sections, SUMMARY_HEADING)
+    matched_is_summary = best.heading.startswith(SUMMARY_HEADING)
 
-    statements: list[str] = []
-    citations: list[Citation] = []
-    seen: set[str] = set()
-    for passage in chosen:
-        limit = SENTENCES_FROM_BEST_CARD if not citations else SENTENCES_FROM_OTHER_CARDS
-        picked = [s for s in _pick_sentences(question_tokens, passage.text, limit) if s not in seen]
-        if not picked:
+    if kind == AnswerKind.HOE and _section(best_sections, STEPS_HEADING):
+        if summary:
+            draft.add(best.card_id, _pick_sentences(question_tokens, summary.text, 1))
+        if not matched_is_summary:
+            draft.add(best.card_id, _pick_sentences(question_tokens, best.text, 1))
+        draft.add(best.card_id, _steps(_section(best_sections, STEPS_HEADING)))
+    elif kind == AnswerKind.MET_WIE and cards[best.card_id].kind.value == "met-wie" and len(best_sections) >= 3:
+        # Partner cards run: summary, what they do, when to contact them, contact route.
+        draft.add(best.card_id, _pick_sentences(question_tokens, (summary or best_sections[0]).text, 1))
+        for section in best_sections[2:]:
+            draft.add(best.card_id, _pick_sentences(question_tokens, section.text, 1))
+    else:
+        if summary:
+            draft.add(best.card_id, _pick_sentences(question_tokens, summary.text, 2))
+        if not matched_is_summary:
+            draft.add(best.card_id, _pick_sentences(question_tokens, best.text, 2))
+
+    used = {best.card_id}
+    for passage in passages[1:]:
+        if passage.card_id in used:
             continue
-        seen.update(picked)
-        card = cards[passage.card_id]
-        marker = len(citations) + 1
-        statements.extend(f"{sentence} [{marker}]" for sentence in picked)
-        citations.append(
-            Citation(
-                card_id=card.id,
-                title=card.title,
-                chapter=chapter_titles.get(card.chapter, card.chapter),
-                url=card_url.format(card_id=card.id),
-                quote=" ".join(picked),
-            )
-        )
-    return Answer(answer=" ".join(statements), kind=kind, answered=bool(citations), citations=citations)
+        if passage.score < best.score * RELATIVE_SCORE_FLOOR:
+            break
+        used.add(passage.card_id)
+        sentences = _pick_sentences(question_tokens, passage.text, 1)
+        # A further card must share real words with the question, not only a frequent one.
+        needed = min(MIN_SHARED_STEMS, len(question_tokens))
+        if sentences and len(question_tokens & set(tokenize(sentences[0]))) >= needed:
+            draft.add(passage.card_id, sentences)
+    return draft.finish(kind)

@@ -17,6 +17,42 @@ ACUTE_DANGER = (
     "Meld het daarna ook via de interne meldroute van je gemeente."
 )
 
+OWN_SITUATION = (
+    "Het klinkt alsof dit over jouw eigen situatie gaat, of over iemand die je persoonlijk kent. "
+    "Deze assistent is gemaakt voor beleidsmedewerkers en kan je niet persoonlijk helpen, maar anderen kunnen dat wel. "
+    "Ben je of is iemand nu in gevaar, bel dan 112. "
+    "Voor advies, ook anoniem en dag en nacht, kun je Veilig Thuis bellen op 0800-2000. "
+    "De politie bereik je op 0900-8844. "
+    "Gaat het om werk, dan kun je terecht bij FairWork (fairwork.nu) of de Nederlandse Arbeidsinspectie (0800-5151). "
+    "Anoniem een tip geven kan bij Meld Misdaad Anoniem op 0800-7000. "
+    "Deel hier geen namen of andere gegevens die iemand herkenbaar maken."
+)
+
+JUDGE_PARTY = (
+    "Ik kan niet beoordelen of een bepaalde persoon of een bepaald bedrijf zich schuldig maakt aan mensenhandel. "
+    "Dat onderzoeken de politie, de Nederlandse Arbeidsinspectie en het Openbaar Ministerie. "
+    "Heb je signalen, meld ze dan bij de politie (0900-8844), bij de Arbeidsinspectie (0800-5151) als het om werk gaat, "
+    "of anoniem bij Meld Misdaad Anoniem (0800-7000). "
+    "Voor bestuurlijke stappen, zoals een Bibob-toets of een integrale controle, overleg je met het RIEC in je regio. "
+    "Zet geen namen in deze chat."
+)
+
+LEGAL_ADVICE = (
+    "Over een individuele zaak geef ik geen juridisch advies of advies over verblijf. "
+    "Over een verblijfsvergunning beslist de IND; de zorgcoördinator mensenhandel in je regio of CoMensha begeleidt het slachtoffer in die procedure, "
+    "en een advocaat kan persoonlijk juridisch advies geven. "
+    "Over het delen van gegevens in een concrete zaak beslis je samen met de privacyfunctionaris of functionaris gegevensbescherming (FG) en de juridische afdeling van je gemeente. "
+    "Over vervolging en straf in een lopende zaak beslissen alleen het Openbaar Ministerie en de rechter. "
+    "Wat ik wel kan: de algemene regels en werkwijzen uit het kompas uitleggen."
+)
+
+CASE_MANAGEMENT = (
+    "Ik kan zelf niets regelen voor een slachtoffer, zoals opvang, terugkeer of een melding. "
+    "Dat loopt via de zorgcoördinator mensenhandel in je regio of via CoMensha. "
+    "Is iemand nu in gevaar, bel dan 112. "
+    "Wat ik wel kan: uitleggen hoe zorgcoördinatie, opvang en de verblijfsregeling in het algemeen werken."
+)
+
 SOURCES_HEADING = "Bronnen"
 CITATION_PREFIX = "Bron"
 

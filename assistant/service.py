@@ -7,8 +7,10 @@ import re
 import threading
 
 from assistant import messages
-from assistant.analysis import AnswerKind, classify_kind, is_acute_danger
-from assistant.answer import Answer, Citation, Passage, compose_extractive
+from assistant.analysis import AnswerKind, classify_kind, detect_kind
+from assistant.answer import Answer, CardLink, Citation, Passage, Section, compose_extractive
+from assistant.conversation import resolve_question
+from assistant.scope import Scope, classify_scope
 from index.embedder import Embedder, load_embedder
 from index.models import Card
 from index.retrieval import build_query_pipeline
@@ -19,6 +21,16 @@ from index.text import tokenize
 logger = logging.getLogger(__name__)
 
 EMERGENCY_CARD_ID = "acuut-gevaar"
+LIMITS_CARD_ID = "grenzen-van-het-kompas"
+
+# Fixed replies per scope: the message, the answer kind, whether it counts as answered, and the card cited.
+_FIXED_REPLIES = {
+    Scope.ACUTE_DANGER: (messages.ACUTE_DANGER, AnswerKind.SAFETY, True, EMERGENCY_CARD_ID),
+    Scope.OWN_SITUATION: (messages.OWN_SITUATION, AnswerKind.SAFETY, True, EMERGENCY_CARD_ID),
+    Scope.JUDGE_PARTY: (messages.JUDGE_PARTY, AnswerKind.OUT_OF_SCOPE, False, LIMITS_CARD_ID),
+    Scope.LEGAL_ADVICE: (messages.LEGAL_ADVICE, AnswerKind.OUT_OF_SCOPE, False, LIMITS_CARD_ID),
+    Scope.CASE_MANAGEMENT: (messages.CASE_MANAGEMENT, AnswerKind.OUT_OF_SCOPE, False, LIMITS_CARD_ID),
+}
 # Identifiers in a question: article numbers ("273f"), phone numbers ("0800-7000"), long
 # numbers such as kamerstuk numbers ("36547") and acronyms ("AVIM"). Plain years do not count.
 _IDENTIFIER = re.compile(r"\b(?:\d+[a-z]\w*|\d{2,}-\d+(?:-\d+)*|\d{5,}|\d+\.\d+|[A-Z]{3,})\b")
@@ -45,6 +57,9 @@ class Assistant:
         self._pipelines: dict[str, object] = {}
         self._lock = threading.Lock()
         self.chapter_titles = {chapter.id: chapter.title for chapter in build.chapters.values()}
+        self.sections: dict[str, list[Section]] = {}
+        for chunk in build.chunks:
+            self.sections.setdefault(chunk.card_id, []).append(Section(heading=chunk.heading, text=chunk.text))
         self.card_url = settings.public_url.rstrip("/") + "/kaarten/{card_id}"
 
     @classmethod
@@ -66,15 +81,29 @@ class Assistant:
     def retrieve(self, question: str, mode: FusionMode | None = None) -> tuple[list[Passage], list[float]]:
         """Return the fused passages for ``question`` (best first, ``top_k`` at most) and their dense similarities.
 
-        Each passage carries the fused score; the dense similarities feed the relevance gate.
+        Fused scores are adjusted per card: chapter introductions are weighted down by
+        ``intro_weight``, and cards of the kind the question's wording shows are boosted by
+        ``kind_boost``. The dense similarities feed the relevance gate.
         """
         mode = mode or self.settings.fusion
         result = self._pipeline(mode).run({"embedder": {"text": question}, "keyword": {"query": question}})
-        documents = result["fusion"]["documents"][: self.settings.top_k]
-        return [
-            Passage(card_id=doc.meta["card_id"], heading=doc.meta["heading"], text=doc.meta["text"], score=float(doc.score))
-            for doc in documents
-        ], [float(doc.meta.get("dense", doc.score)) for doc in documents]
+        kind = detect_kind(question)
+        scored = []
+        for doc in result["fusion"]["documents"][: self.settings.top_k * 3]:
+            card = self.build.cards[doc.meta["card_id"]]
+            score = float(doc.score)
+            if card.is_intro:
+                score *= self.settings.intro_weight
+            if kind is not None and card.kind.value == kind.value:
+                score *= self.settings.kind_boost
+            scored.append((score, doc))
+        scored.sort(key=lambda item: item[0], reverse=True)
+        top = scored[: self.settings.top_k]
+        passages = [
+            Passage(card_id=doc.meta["card_id"], heading=doc.meta["heading"], text=doc.meta["text"], score=score)
+            for score, doc in top
+        ]
+        return passages, [float(doc.meta.get("dense", doc.score)) for _, doc in top]
 
     def is_covered(self, question: str, dense_scores: list[float]) -> bool:
         """Decide whether the compass covers the question.
@@ -88,30 +117,41 @@ class Assistant:
         identifiers = [token for match in _IDENTIFIER.findall(question) for token in tokenize(match)]
         return any(token in vocabulary for token in identifiers)
 
-    def ask(self, question: str, mode: FusionMode | None = None) -> Answer:
-        """Answer one question.
+    def rank_cards(self, question: str, history: list[str] | None = None, mode: FusionMode | None = None) -> list[str]:
+        """Return card ids in retrieval order for a question (after follow-up resolution), for evaluation."""
+        passages, _ = self.retrieve(resolve_question(question, history or []), mode)
+        ranked: list[str] = []
+        for passage in passages:
+            if passage.card_id not in ranked:
+                ranked.append(passage.card_id)
+        return ranked
 
-        Acute danger gets the fixed emergency guidance. A question the compass does not cover gets
-        an honest "not found" with suggested topics, ``answered`` false.
+    def ask(self, question: str, history: list[str] | None = None, mode: FusionMode | None = None) -> Answer:
+        """Answer one question, optionally as a follow-up to ``history`` (earlier resolved questions).
+
+        Acute danger, own situations and requests the assistant must decline get a fixed reply.
+        A question the compass does not cover gets an honest "not found" with suggested topics,
+        ``answered`` false.
         """
-        if is_acute_danger(question):
-            logger.info("question routed to the emergency guidance")
-            return self._emergency_answer()
+        scope = classify_scope(question)
+        if scope != Scope.IN_SCOPE:
+            logger.info("question routed to the fixed reply for %s", scope.value)
+            return self._fixed_reply(scope)
 
-        passages, dense_scores = self.retrieve(question, mode)
-        if not passages or (mode != "keyword" and not self.is_covered(question, dense_scores)):
+        resolved = resolve_question(question, history or [])
+        passages, dense_scores = self.retrieve(resolved, mode)
+        if not passages or (mode != "keyword" and not self.is_covered(resolved, dense_scores)):
             logger.info("question not covered by the compass (best dense score %.3f)", max(dense_scores, default=0.0))
             return self._no_answer()
 
-        # Chapter introductions describe other cards rather than answer; quote them only as a last resort.
-        passages.sort(key=lambda passage: self.build.cards[passage.card_id].is_intro)
         best_card = self.build.cards[passages[0].card_id]
         kind = classify_kind(question, fallback=best_card.kind)
-        return compose_extractive(question, kind, passages, self.build.cards, self.chapter_titles, self.card_url)
+        return compose_extractive(resolved, kind, passages, self.sections, self.build.cards, self.chapter_titles, self.card_url)
 
-    def _emergency_answer(self) -> Answer:
+    def _fixed_reply(self, scope: Scope) -> Answer:
+        text, kind, answered, card_id = _FIXED_REPLIES[scope]
         citations = []
-        card = self.build.cards.get(EMERGENCY_CARD_ID)
+        card = self.build.cards.get(card_id)
         if card:
             citations.append(
                 Citation(
@@ -123,8 +163,9 @@ class Assistant:
                 )
             )
         else:
-            logger.warning("emergency card %s is missing from build %s", EMERGENCY_CARD_ID, self.build.build_id)
-        return Answer(answer=messages.ACUTE_DANGER, kind=AnswerKind.SAFETY, answered=True, citations=citations)
+            logger.warning("card %s for fixed replies is missing from build %s", card_id, self.build.build_id)
+        read_more = [CardLink(card_id=c.card_id, title=c.title, url=c.url) for c in citations]
+        return Answer(answer=text, kind=kind, answered=answered, citations=citations, read_more=read_more)
 
     def _no_answer(self) -> Answer:
         topics = ", ".join(title for title in self.chapter_titles.values())

@@ -72,8 +72,9 @@ class SentenceTransformersEmbedder:
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
-        self.dim = int(self._model.get_sentence_embedding_dimension())
-        self.name = f"sentence-transformers:{Path(model_path).name}"
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
+        self.name = f"sentence-transformers:{Path(model_path).resolve()}"
         self._e5 = "e5" in Path(model_path).name.lower()
 
     def _encode(self, texts: list[str], prefix: str) -> np.ndarray:

@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     blend_weight: float = Field(
         default=0.8, ge=0.0, le=1.0, description="Weight of the dense score in the 'blend' fusion; the rest is keyword."
     )
+    intro_weight: float = Field(
+        default=0.9, ge=0.0, le=1.0, description="Score factor for chapter introduction cards, which describe rather than answer."
+    )
+    kind_boost: float = Field(
+        default=1.05, ge=1.0, le=2.0, description="Score factor for cards of the question's kind (Wat/Hoe/Met wie) when its wording shows the kind."
+    )
     top_k: int = Field(default=8, ge=1, le=50, description="Number of chunks retrieved per question.")
     # NOTE: calibrated on the test question set (lowest in-scope best score 0.863) and twelve
     # off-topic questions (highest 0.860); e5 scores cluster high, so the margin is thin.

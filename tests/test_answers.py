@@ -81,7 +81,8 @@ def test_every_sentence_carries_a_citation(assistant):
 def test_answer_json_shape(assistant):
     answer = assistant.ask("Wat doet CoMensha?").model_dump(mode="json")
 
-    assert set(answer) == {"answer", "kind", "answered", "citations"}
+    assert {"answer", "kind", "answered", "citations"} <= set(answer)
+    assert set(answer) - {"answer", "kind", "answered", "citations"} == {"read_more", "suggestions", "thread_id"}
     assert answer["kind"] in {"wat", "hoe", "met-wie", "safety", "out-of-scope"}
     assert answer["answered"] is True
     for citation in answer["citations"]:

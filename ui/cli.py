@@ -68,6 +68,52 @@ def _cmd_check_content(args: argparse.Namespace) -> int:
     return 0
 
 
+DEFAULT_QUESTION_SETS = ("tests/data/questions.jsonl", "tests/data/eval_questions.jsonl")
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluation import format_table, load_question_set, run_eval, summarise
+    from assistant.service import Assistant
+    from index.settings import REPO_ROOT
+    from index.store import IndexNotFoundError
+
+    paths = [Path(path) for path in args.questions] if args.questions else [REPO_ROOT / path for path in DEFAULT_QUESTION_SETS]
+    questions = []
+    try:
+        for path in paths:
+            questions += load_question_set(path)
+    except (OSError, ValueError) as error:
+        print(f"De vragenset kan niet worden gelezen: {error}", file=sys.stderr)
+        return 2
+    if args.split != "all":
+        questions = [item for item in questions if item.split == args.split]
+    if not questions:
+        print("De vragenset bevat geen vragen voor deze selectie.", file=sys.stderr)
+        return 2
+    try:
+        assistant = Assistant.from_settings(get_settings())
+    except IndexNotFoundError:
+        print("Er is nog geen index. Draai eerst 'kompas ingest'.", file=sys.stderr)
+        return 1
+
+    modes = args.mode or [assistant.settings.fusion]
+    report = {}
+    for mode in modes:
+        results = run_eval(assistant, questions, mode=mode)
+        report[mode] = summarise(results)
+        if args.misses:
+            for result in results:
+                if result.scores["R@3"] < 1:
+                    print(f"MISS [{mode}] {result.question.question} -> {result.ranked[:3]} (expected {result.question.expected})", file=sys.stderr)
+    if args.json:
+        print(json.dumps({"embedder": assistant.embedder.name, "questions": len(questions), "modes": report}, indent=2))
+    else:
+        for mode, summary in report.items():
+            print(format_table(summary, f"{mode} ({assistant.embedder.name}, {len(questions)} questions, split {args.split})"))
+            print()
+    return 0
+
+
 def _print_answer(answer) -> None:
     print(textwrap.fill(answer.answer, width=100))
     if answer.citations:
@@ -129,6 +175,14 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--mode", choices=["dense", "keyword", "blend", "rrf", "rrf-matched"], help="fusion mode (default: KOMPAS_FUSION)")
     ask.set_defaults(handler=_cmd_ask)
+
+    evaluate = commands.add_parser("eval", help="measure retrieval on a question set: Recall@k, MRR@10, nDCG@10, latency")
+    evaluate.add_argument("--questions", action="append", help="JSONL question set (repeatable; default: the sets in tests/data)")
+    evaluate.add_argument("--mode", action="append", choices=["dense", "keyword", "blend", "rrf", "rrf-matched"], help="fusion mode (repeatable; default: KOMPAS_FUSION)")
+    evaluate.add_argument("--split", choices=["all", "tune", "heldout"], default="all", help="which part of the set to run (default: all)")
+    evaluate.add_argument("--json", action="store_true", help="print the results as JSON")
+    evaluate.add_argument("--misses", action="store_true", help="list questions whose expected card is not in the top 3 (stderr)")
+    evaluate.set_defaults(handler=_cmd_eval)
 
     serve = commands.add_parser("serve", help="start the web server with the API and the chat")
     serve.add_argument("--host", help="address to bind (default: KOMPAS_HOST or 127.0.0.1)")
