@@ -14,11 +14,14 @@ from assistant.analysis import normalise
 # A follow-up opens with a connective ("en wie betaalt dat?") or leans on a pronoun while naming
 # little of its own ("hoe zit dat bij minderjarigen?").
 _OPENERS = re.compile(r"^(en|maar|ook|of|dus|and|but|what about|how about)\b")
-_REFERENCES = re.compile(r"\b(dat|die|dit|deze|ze|zij|hun|hen|daar|daarbij|daarvoor|daarin|hierbij|hiervoor|hun|het|they|them|that|this|it|those)\b")
+_REFERENCE_WORDS = frozenset({
+    "dat", "die", "het", "dan", "ze", "zij", "hun", "hen", "daar", "daarbij", "daarvoor", "daarin", "daarmee",
+    "hierbij", "hiervoor", "they", "them", "that", "it", "those", "then",
+})
 _CONTENT_WORD = re.compile(r"\b[a-z0-9]{4,}\b")
 _QUESTION_WORDS = frozenset({"wat", "wie", "hoe", "waar", "wanneer", "welke", "waarom", "what", "who", "how", "where", "when", "which", "zit", "doet", "moet", "kan", "kun", "mag"})
 # A question with at most this many content words, one of them a reference, counts as a follow-up.
-MAX_FOLLOW_UP_CONTENT_WORDS = 4
+MAX_FOLLOW_UP_CONTENT_WORDS = 3
 
 
 def is_follow_up(question: str) -> bool:
@@ -26,8 +29,9 @@ def is_follow_up(question: str) -> bool:
     text = normalise(question).rstrip("?!. ")
     if _OPENERS.match(text):
         return True
-    content = [word for word in _CONTENT_WORD.findall(text) if word not in _QUESTION_WORDS]
-    return bool(_REFERENCES.search(text)) and len(content) <= MAX_FOLLOW_UP_CONTENT_WORDS
+    words = set(re.findall(r"[a-z]+", text))
+    content = [word for word in _CONTENT_WORD.findall(text) if word not in _QUESTION_WORDS and word not in _REFERENCE_WORDS]
+    return bool(words & _REFERENCE_WORDS) and len(content) <= MAX_FOLLOW_UP_CONTENT_WORDS
 
 
 def resolve_question(question: str, history: list[str]) -> str:

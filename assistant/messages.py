@@ -60,6 +60,8 @@ CITATION_PREFIX = "Bron"
 QUESTION_EMPTY = "Stel een vraag: het vraagveld is leeg."
 QUESTION_TOO_LONG = "Je vraag is te lang ({length} tekens). Houd het bij maximaal {limit} tekens."
 QUESTION_NOT_TEXT = "Een vraag moet tekst zijn."
+THREAD_ID_INVALID = "Het veld 'thread_id' is ongeldig. Gebruik de thread_id uit een eerder antwoord, of laat het veld weg voor een nieuw gesprek."
+THREAD_NOT_FOUND = "Dit gesprek bestaat niet (meer). Laat 'thread_id' weg om een nieuw gesprek te beginnen."
 CARD_NOT_FOUND = "Kaart '{card_id}' bestaat niet."
 INTERNAL_ERROR = "Er ging iets mis bij het beantwoorden. Probeer het opnieuw; blijft het misgaan, meld het dan bij je functioneel beheerder."
 INDEX_BUILDING = "De index wordt nog opgebouwd. Probeer het over een minuut opnieuw."
@@ -71,6 +73,8 @@ CHAT_WELCOME = (
     "Is iemand nu in gevaar? Bel dan meteen **112**."
 )
 CHAT_SOURCES = "Bronnen: {names}"
+CHAT_READ_MORE = "Lees verder"
+CHAT_SUGGESTIONS = "Misschien wil je ook weten"
 
 # Labels on a rendered card.
 CARD_CHAPTER = "Hoofdstuk"
@@ -79,3 +83,13 @@ CARD_LEVEL = {"basis": "basis", "verdieping": "verdieping"}
 CARD_SOURCES = "Bronnen"
 CARD_REVIEWED = "Feiten gecontroleerd op {date}"
 CARD_NO_YEAR = "z.j."
+
+# Instructions for the optional language model. Answers are checked afterwards; see assistant/llm.py.
+LLM_SYSTEM_PROMPT = (
+    "Je bent Kompas Assistent. Je helpt beleidsadviseurs van Nederlandse gemeenten bij de aanpak van mensenhandel. "
+    "Beantwoord de vraag in helder Nederlands, in twee tot vijf zinnen, uitsluitend met informatie uit de genummerde kaarten. "
+    "Zet achter elke zin het nummer van de kaart waar de zin op steunt, tussen blokhaken, bijvoorbeeld [1]. "
+    "Noem geen cijfers, jaartallen, wetsartikelen of telefoonnummers die niet letterlijk in de kaarten staan. "
+    "Staat het antwoord niet in de kaarten, zeg dat dan in één zin zonder nummer."
+)
+LLM_USER_PROMPT = "Kaarten:\n\n{cards}\n\nVraag: {question}"

@@ -61,6 +61,12 @@ class Assistant:
         for chunk in build.chunks:
             self.sections.setdefault(chunk.card_id, []).append(Section(heading=chunk.heading, text=chunk.text))
         self.card_url = settings.public_url.rstrip("/") + "/kaarten/{card_id}"
+        self.llm = None
+        if settings.llm_url and settings.llm_model:
+            from assistant.llm import LLMWriter
+
+            self.llm = LLMWriter(settings)
+            logger.info("language model answers enabled (model %s)", settings.llm_model)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Assistant":
@@ -146,7 +152,12 @@ class Assistant:
 
         best_card = self.build.cards[passages[0].card_id]
         kind = classify_kind(question, fallback=best_card.kind)
-        return compose_extractive(resolved, kind, passages, self.sections, self.build.cards, self.chapter_titles, self.card_url)
+        extractive = compose_extractive(resolved, kind, passages, self.sections, self.build.cards, self.chapter_titles, self.card_url)
+        if self.llm is not None:
+            written = self.llm.write(resolved, kind, passages, self.build.cards, self.chapter_titles, self.card_url)
+            if written is not None:
+                return written.model_copy(update={"suggestions": extractive.suggestions})
+        return extractive
 
     def _fixed_reply(self, scope: Scope) -> Answer:
         text, kind, answered, card_id = _FIXED_REPLIES[scope]

@@ -80,7 +80,7 @@ class SentenceTransformersEmbedder:
     def _encode(self, texts: list[str], prefix: str) -> np.ndarray:
         if self._e5:
             texts = [prefix + text for text in texts]
-        vectors = self._model.encode(list(texts), batch_size=EMBED_BATCH_SIZE, normalize_embeddings=True)
+        vectors = self._model.encode(list(texts), batch_size=EMBED_BATCH_SIZE, normalize_embeddings=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:

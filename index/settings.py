@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +51,10 @@ class Settings(BaseSettings):
         le=1.0,
         description="Best dense similarity below which a question counts as not covered by the compass.",
     )
+    llm_url: str = Field(default="", description="Base URL of an OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp); empty = extractive answers only.")
+    llm_model: str = Field(default="", description="Model name at the LLM endpoint.")
+    llm_api_key: SecretStr = Field(default=SecretStr(""), description="API key of the LLM endpoint, if it needs one.")
+    llm_timeout: float = Field(default=20.0, gt=0, le=300, description="Seconds to wait for the language model before falling back.")
     public_url: str = Field(default="", description="Base URL of the site as users reach it, used in links.")
 
     @property

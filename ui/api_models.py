@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant import messages
@@ -15,6 +17,9 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: str = Field(description=f"The question in Dutch, 1 to {MAX_QUESTION_LENGTH} characters.")
+    thread_id: str | None = Field(
+        default=None, description="Id of the conversation this question follows up on, as returned by an earlier answer."
+    )
 
     @field_validator("question", mode="before")
     @classmethod
@@ -26,6 +31,16 @@ class AskRequest(BaseModel):
             raise ValueError(messages.QUESTION_EMPTY)
         if len(value) > MAX_QUESTION_LENGTH:
             raise ValueError(messages.QUESTION_TOO_LONG.format(length=len(value), limit=MAX_QUESTION_LENGTH))
+        return value
+
+
+    @field_validator("thread_id", mode="before")
+    @classmethod
+    def _check_thread_id(cls, value: object) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{32}", value):
+            raise ValueError(messages.THREAD_ID_INVALID)
         return value
 
 

@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from assistant import messages
 from assistant.answer import Answer
 from assistant.cards import card_markdown
+from assistant.conversation import ThreadStore, resolve_question
 from assistant.service import Assistant
 from index.settings import Settings, get_settings
 from index.store import read_current_manifest
@@ -72,9 +73,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         assistant = getattr(app.state, "assistant", None)
         return {"status": "ok", "build": assistant.build.build_id if assistant else None}
 
-    @app.post("/api/ask", response_model=Answer)
-    def ask(body: AskRequest) -> Answer:
-        return app.state.assistant.ask(body.question)
+    threads = ThreadStore()
+
+    @app.post("/api/ask", response_model=Answer, responses={404: {"description": "Unknown or expired thread_id"}})
+    def ask(body: AskRequest):
+        if body.thread_id is None:
+            thread = threads.create()
+        else:
+            thread = threads.get(body.thread_id)
+            if thread is None:
+                logger.info("ask with unknown or expired thread")
+                return JSONResponse(status_code=404, content={"detail": messages.THREAD_NOT_FOUND})
+        history = list(thread.turns)
+        answer = app.state.assistant.ask(body.question, history=history)
+        threads.add_turn(thread, resolve_question(body.question, history))
+        return answer.model_copy(update={"thread_id": thread.id})
 
     def _card_or_404(card_id: str):
         card = app.state.assistant.card(card_id)
