@@ -62,6 +62,22 @@ class Answer(BaseModel):
     thread_id: str | None = None
 
 
+def make_citation(card: Card, chapter_titles: dict[str, str], card_url: str, quote: str) -> Citation:
+    """Build the citation of ``card``; ``card_url`` is a format string with ``{card_id}``."""
+    return Citation(
+        card_id=card.id,
+        title=card.title,
+        chapter=chapter_titles.get(card.chapter, card.chapter),
+        url=card_url.format(card_id=card.id),
+        quote=quote,
+    )
+
+
+def read_more_links(citations: list[Citation]) -> list[CardLink]:
+    """Return the "Lees verder" links of the cited cards."""
+    return [CardLink(card_id=citation.card_id, title=citation.title, url=citation.url) for citation in citations]
+
+
 @dataclass
 class Passage:
     """A retrieved chunk with its fused score."""
@@ -174,25 +190,16 @@ class _Draft:
             self.statements.append(f"{sentence} [{marker}]")
 
     def finish(self, kind: AnswerKind) -> Answer:
-        citations = []
-        for card_id, quotes in self._quotes.items():
-            card = self.cards[card_id]
-            citations.append(
-                Citation(
-                    card_id=card.id,
-                    title=card.title,
-                    chapter=self.chapter_titles.get(card.chapter, card.chapter),
-                    url=self.card_url.format(card_id=card.id),
-                    quote=" ".join(quotes),
-                )
-            )
-        read_more = [CardLink(card_id=c.card_id, title=c.title, url=c.url) for c in citations]
+        citations = [
+            make_citation(self.cards[card_id], self.chapter_titles, self.card_url, " ".join(quotes))
+            for card_id, quotes in self._quotes.items()
+        ]
         return Answer(
             answer=" ".join(self.statements),
             kind=kind,
             answered=bool(citations),
             citations=citations,
-            read_more=read_more,
+            read_more=read_more_links(citations),
             suggestions=self._suggestions(),
         )
 

@@ -20,7 +20,7 @@ from haystack.utils import Secret  # noqa: E402
 
 from assistant import messages  # noqa: E402
 from assistant.analysis import AnswerKind  # noqa: E402
-from assistant.answer import Answer, CardLink, Citation, Passage, split_sentences  # noqa: E402
+from assistant.answer import Answer, Passage, make_citation, read_more_links, split_sentences  # noqa: E402
 from index.models import Card  # noqa: E402
 from index.settings import Settings  # noqa: E402
 
@@ -108,15 +108,10 @@ def check_answer(reply: str, kind: AnswerKind, context: list[Card], chapter_titl
         if index not in order:
             order.append(index)
     statements = [f"{text} [{order.index(index) + 1}]" for text, index in kept]
-    citations = []
-    for index in order:
-        card = context[index]
-        quote = " ".join(text for text, cited in kept if cited == index)
-        citations.append(
-            Citation(card_id=card.id, title=card.title, chapter=chapter_titles.get(card.chapter, card.chapter),
-                     url=card_url.format(card_id=card.id), quote=quote)
-        )
+    citations = [
+        make_citation(context[index], chapter_titles, card_url, " ".join(text for text, cited in kept if cited == index))
+        for index in order
+    ]
     return Answer(
-        answer=" ".join(statements), kind=kind, answered=True, citations=citations,
-        read_more=[CardLink(card_id=c.card_id, title=c.title, url=c.url) for c in citations],
+        answer=" ".join(statements), kind=kind, answered=True, citations=citations, read_more=read_more_links(citations)
     )

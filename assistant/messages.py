@@ -53,8 +53,6 @@ CASE_MANAGEMENT = (
     "Wat ik wel kan: uitleggen hoe zorgcoördinatie, opvang en de verblijfsregeling in het algemeen werken."
 )
 
-SOURCES_HEADING = "Bronnen"
-CITATION_PREFIX = "Bron"
 
 # Validation messages of the API and the chat.
 QUESTION_EMPTY = "Stel een vraag: het vraagveld is leeg."
@@ -64,7 +62,6 @@ THREAD_ID_INVALID = "Het veld 'thread_id' is ongeldig. Gebruik de thread_id uit 
 THREAD_NOT_FOUND = "Dit gesprek bestaat niet (meer). Laat 'thread_id' weg om een nieuw gesprek te beginnen."
 CARD_NOT_FOUND = "Kaart '{card_id}' bestaat niet."
 INTERNAL_ERROR = "Er ging iets mis bij het beantwoorden. Probeer het opnieuw; blijft het misgaan, meld het dan bij je functioneel beheerder."
-INDEX_BUILDING = "De index wordt nog opgebouwd. Probeer het over een minuut opnieuw."
 
 CHAT_WELCOME = (
     "Welkom bij Kompas Assistent. Stel een vraag over de aanpak van mensenhandel in je gemeente: "
@@ -74,7 +71,6 @@ CHAT_WELCOME = (
 )
 CHAT_SOURCES = "Bronnen: {names}"
 CHAT_READ_MORE = "Lees verder"
-CHAT_SUGGESTIONS = "Misschien wil je ook weten"
 
 # Labels on a rendered card.
 CARD_CHAPTER = "Hoofdstuk"

@@ -8,7 +8,7 @@ import threading
 
 from assistant import messages
 from assistant.analysis import AnswerKind, classify_kind, detect_kind
-from assistant.answer import Answer, CardLink, Citation, Passage, Section, compose_extractive
+from assistant.answer import Answer, Passage, Section, compose_extractive, make_citation, read_more_links
 from assistant.conversation import resolve_question
 from assistant.scope import Scope, classify_scope
 from index.embedder import Embedder, load_embedder
@@ -164,19 +164,10 @@ class Assistant:
         citations = []
         card = self.build.cards.get(card_id)
         if card:
-            citations.append(
-                Citation(
-                    card_id=card.id,
-                    title=card.title,
-                    chapter=self.chapter_titles.get(card.chapter, card.chapter),
-                    url=self.card_url.format(card_id=card.id),
-                    quote=card.summary,
-                )
-            )
+            citations.append(make_citation(card, self.chapter_titles, self.card_url, card.summary))
         else:
             logger.warning("card %s for fixed replies is missing from build %s", card_id, self.build.build_id)
-        read_more = [CardLink(card_id=c.card_id, title=c.title, url=c.url) for c in citations]
-        return Answer(answer=text, kind=kind, answered=answered, citations=citations, read_more=read_more)
+        return Answer(answer=text, kind=kind, answered=answered, citations=citations, read_more=read_more_links(citations))
 
     def _no_answer(self) -> Answer:
         topics = ", ".join(title for title in self.chapter_titles.values())

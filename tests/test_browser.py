@@ -115,3 +115,22 @@ def test_chat_answers_with_clickable_source(server_url, page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "chat.png"))
     assert page.outside_requests == []
+
+
+def test_chat_follow_up_and_suggestion(server_url, page):
+    page.goto(f"{server_url}/chat/")
+    page.get_by_text("Welkom bij Kompas Assistent").wait_for(timeout=30_000)
+    page.locator("#chat-input").fill("Hoe werkt de opvang van volwassen slachtoffers?")
+    page.keyboard.press("Enter")
+    page.locator(".ai-message").filter(has_text="[1]").first.wait_for(timeout=30_000)
+
+    page.locator("#chat-input").fill("en wie betaalt dat?")
+    page.keyboard.press("Enter")
+    page.locator(".ai-message").filter(has_text="centrumgemeente").nth(1).wait_for(timeout=30_000)
+
+    answers_before = page.locator(".ai-message").count()
+    suggestion = page.get_by_role("button", name="Hoe werkt zorgcoördinatie mensenhandel?").last
+    suggestion.click()
+    page.wait_for_function(f"document.querySelectorAll('.ai-message').length > {answers_before}", timeout=30_000)
+    assert "zorgcoördinat" in page.locator(".ai-message").last.inner_text().lower()
+    assert page.outside_requests == []

@@ -31,6 +31,18 @@ def _setup_logging(verbose: bool) -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
+def _load_assistant():
+    """Return the assistant over the current index, or None after telling the user to ingest first."""
+    from assistant.service import Assistant
+    from index.store import IndexNotFoundError
+
+    try:
+        return Assistant.from_settings(get_settings())
+    except IndexNotFoundError:
+        print("Er is nog geen index. Draai eerst 'kompas ingest'.", file=sys.stderr)
+        return None
+
+
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.content import ContentError
     from ingest.pipeline import run_ingest
@@ -73,9 +85,7 @@ DEFAULT_QUESTION_SETS = ("tests/data/questions.jsonl", "tests/data/eval_question
 
 def _cmd_eval(args: argparse.Namespace) -> int:
     from assistant.evaluation import format_table, load_question_set, run_eval, summarise
-    from assistant.service import Assistant
     from index.settings import REPO_ROOT
-    from index.store import IndexNotFoundError
 
     paths = [Path(path) for path in args.questions] if args.questions else [REPO_ROOT / path for path in DEFAULT_QUESTION_SETS]
     questions = []
@@ -90,10 +100,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     if not questions:
         print("De vragenset bevat geen vragen voor deze selectie.", file=sys.stderr)
         return 2
-    try:
-        assistant = Assistant.from_settings(get_settings())
-    except IndexNotFoundError:
-        print("Er is nog geen index. Draai eerst 'kompas ingest'.", file=sys.stderr)
+    assistant = _load_assistant()
+    if assistant is None:
         return 1
 
     modes = args.mode or [assistant.settings.fusion]
@@ -123,17 +131,12 @@ def _print_answer(answer) -> None:
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.service import Assistant
-    from index.store import IndexNotFoundError
-
     question = args.question.strip()
     if not question:
         print("Stel een vraag: de vraag is leeg.", file=sys.stderr)
         return 2
-    try:
-        assistant = Assistant.from_settings(get_settings())
-    except IndexNotFoundError:
-        print("Er is nog geen index. Draai eerst 'kompas ingest'.", file=sys.stderr)
+    assistant = _load_assistant()
+    if assistant is None:
         return 1
     answer = assistant.ask(question, mode=args.mode)
     if args.json:
