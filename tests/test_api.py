@@ -108,3 +108,13 @@ def test_chat_config_forces_dutch(client):
     settings = response.json()
     assert settings["ui"]["language"] == "nl"
     assert settings["features"]["spontaneous_file_upload"]["enabled"] is False
+
+
+def test_serve_builds_missing_index_first(fresh_settings):
+    assert not (fresh_settings.index_dir / "CURRENT").exists()
+
+    with TestClient(create_app(fresh_settings)) as fresh_client:
+        health = fresh_client.get("/health").json()
+
+    assert health["status"] == "ok"
+    assert health["build"] == (fresh_settings.index_dir / "CURRENT").read_text().strip()
