@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test system-test-deps ingest
+.PHONY: run test test-postgresql install install-test system-test-deps ingest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,7 @@ run: ingest
 
 test: install-test system-test-deps
 	$(BIN)/python -m pytest
+
+# The same suite against a throw-away local PostgreSQL server (installed from Debian when missing).
+test-postgresql: install-test system-test-deps
+	bash tests/with-postgresql.sh $(BIN)/python -m pytest

@@ -89,3 +89,17 @@ LLM_SYSTEM_PROMPT = (
     "Staat het antwoord niet in de kaarten, zeg dat dan in één zin zonder nummer."
 )
 LLM_USER_PROMPT = "Kaarten:\n\n{cards}\n\nVraag: {question}"
+
+# Workspace: login, notes and share links.
+LOGIN_FAILED = "E-mailadres of wachtwoord klopt niet."
+LOGIN_RATE_LIMITED = "Te veel mislukte pogingen. Wacht een kwartier en probeer het dan opnieuw."
+LOGIN_REQUIRED = "Log in om dit te bekijken."
+CSRF_FAILED = "Deze actie is geweigerd omdat de beveiligingscode ontbreekt of verlopen is. Laad de pagina opnieuw en probeer het nog eens."
+NOT_FOUND = "Niet gevonden. De link of notitie bestaat niet, is verlopen of ingetrokken, of je hebt er geen toegang toe."
+TEAM_REQUIRED = "Je bent lid van meerdere teams. Kies het team (team_id) waarin je dit wilt bewaren."
+NO_TEAM = "Je bent nog geen lid van een team. Vraag je functioneel beheerder om je aan een team toe te voegen."
+PERSONAL_DATA_WARNING = (
+    "Let op: deze tekst lijkt persoonsgegevens te bevatten ({kinds}). Bewaar alleen wat echt nodig is. "
+    "Wil je toch opslaan, bevestig dat dan."
+)
+PERSONAL_DATA_KINDS = {"bsn": "een BSN", "phone": "een telefoonnummer", "email": "een e-mailadres", "iban": "een IBAN"}

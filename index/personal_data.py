@@ -68,3 +68,17 @@ def _iban_valid(candidate: str) -> bool:
 def find_ibans(text: str) -> list[str]:
     """Return IBANs whose mod-97 check digits are valid."""
     return [match.group(0) for match in _IBAN.finditer(text) if _iban_valid(match.group(0))]
+
+
+def personal_data_kinds(text: str) -> list[str]:
+    """Return the kinds of personal data found in ``text``: "bsn", "phone", "email" and/or "iban"."""
+    kinds = []
+    if find_bsns(text):
+        kinds.append("bsn")
+    if find_personal_phone_numbers(text):
+        kinds.append("phone")
+    if find_emails(text):
+        kinds.append("email")
+    if find_ibans(text):
+        kinds.append("iban")
+    return kinds

@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     llm_model: str = Field(default="", description="Model name at the LLM endpoint.")
     llm_api_key: SecretStr = Field(default=SecretStr(""), description="API key of the LLM endpoint, if it needs one.")
     llm_timeout: float = Field(default=20.0, gt=0, le=300, description="Seconds to wait for the language model before falling back.")
+    database_url: str = Field(default="", description="SQLAlchemy URL of the workspace database; empty = SQLite in the data folder.")
+    session_hours: int = Field(default=12, ge=1, le=24 * 30, description="Hours a login stays valid.")
+    cookie_secure: bool | None = Field(default=None, description="Mark cookies Secure; empty = only when the request came over HTTPS.")
+    trusted_header: str = Field(default="", description="Header with the user's e-mail set by an identity gateway; empty = off.")
+    trusted_proxies: list[str] = Field(default_factory=list, description="Addresses of the gateway whose trusted header is honoured.")
+    login_max_failures: int = Field(default=5, ge=1, le=100, description="Failed logins per address or account before a pause.")
+    login_window_seconds: int = Field(default=900, ge=10, le=86400, description="Window of the failed-login count, in seconds.")
     public_url: str = Field(default="", description="Base URL of the site as users reach it, used in links.")
 
     @property

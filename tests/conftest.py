@@ -64,3 +64,28 @@ def load_questions() -> list[dict]:
     """Read the question set written before any tuning."""
     with QUESTIONS_FILE.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+def reset_database(url: str) -> None:
+    """Give a test an empty database: drop every table of a PostgreSQL test database (SQLite files are new)."""
+    if not url.startswith("postgresql"):
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture()
+def workspace_settings(tmp_path, session_settings, built_index) -> Settings:
+    """Settings over the session index with an empty workspace database.
+
+    The database is PostgreSQL when ``KOMPAS_DATABASE_URL`` is set (as in CI's second run), else a
+    fresh SQLite file.
+    """
+    url = os.environ.get("KOMPAS_DATABASE_URL") or f"sqlite:///{tmp_path / 'workspace.sqlite'}"
+    reset_database(url)
+    return session_settings.model_copy(update={"database_url": url})

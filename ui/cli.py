@@ -17,7 +17,7 @@ from index.settings import get_settings  # noqa: E402
 logger = logging.getLogger("kompas")
 
 # Third-party loggers that are chatty at INFO level.
-_QUIET_LOGGERS = ("haystack", "faiss", "bm25s", "httpx", "chainlit", "engineio", "socketio", "uvicorn.access")
+_QUIET_LOGGERS = ("alembic", "haystack", "faiss", "bm25s", "httpx", "chainlit", "engineio", "socketio", "uvicorn.access")
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -186,6 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the results as JSON")
     evaluate.add_argument("--misses", action="store_true", help="list questions whose expected card is not in the top 3 (stderr)")
     evaluate.set_defaults(handler=_cmd_eval)
+
+    from ui.admin_cli import add_parsers
+
+    add_parsers(commands)
 
     serve = commands.add_parser("serve", help="start the web server with the API and the chat")
     serve.add_argument("--host", help="address to bind (default: KOMPAS_HOST or 127.0.0.1)")

@@ -20,7 +20,10 @@ from index.settings import Settings, get_settings
 from index.store import read_current_manifest
 from ui import runtime
 from ui.api_models import AskRequest, CardOut, SourceOut
+from assistant.workspace.db import Database
+from ui.auth import LoginRateLimiter, set_session_cookie
 from ui.chat_mount import mount_chat
+from ui.workspace_routes import router as workspace_router
 
 logger = logging.getLogger(__name__)
 
@@ -45,15 +48,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await asyncio.to_thread(_ensure_index, settings)
+        app.state.db = await asyncio.to_thread(Database.from_settings, settings)
         assistant = await asyncio.to_thread(Assistant.from_settings, settings)
         runtime.set_assistant(assistant)
         app.state.assistant = assistant
         logger.info("server ready with index build %s", assistant.build.build_id)
         yield
         runtime.set_assistant(None)
+        app.state.db.close()
         logger.info("server stopped")
 
     app = FastAPI(title="Kompas Assistent", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.login_limiter = LoginRateLimiter(settings.login_max_failures, settings.login_window_seconds)
+    app.include_router(workspace_router)
+
+    @app.middleware("http")
+    async def trusted_header_cookie(request: Request, call_next):
+        # A login through the identity gateway starts a session; its cookie is set on the way out.
+        response = await call_next(request)
+        token = getattr(request.state, "new_session_token", None)
+        if token:
+            set_session_cookie(response, token, settings, request)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
