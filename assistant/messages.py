@@ -103,3 +103,9 @@ PERSONAL_DATA_WARNING = (
     "Wil je toch opslaan, bevestig dat dan."
 )
 PERSONAL_DATA_KINDS = {"bsn": "een BSN", "phone": "een telefoonnummer", "email": "een e-mailadres", "iban": "een IBAN"}
+CHAT_SAVE_NOTE = "Bewaar als notitie"
+CHAT_SAVE_ANYWAY = "Toch bewaren"
+CHAT_SHARE = "Deel"
+CHAT_NOTE_SAVED = "Het antwoord is bewaard als persoonlijke notitie. Je vindt het bij [Notities](/notities)."
+CHAT_SHARED = "Dit gesprek is gedeeld met je team. Alleen ingelogde teamleden kunnen de link openen: [{url}]({url})"
+CHAT_LOGGED_OUT = "Je bent uitgelogd. [Log opnieuw in](/login?next=/chat/) om verder te gaan."

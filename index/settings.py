@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = Field(default_factory=list, description="Addresses of the gateway whose trusted header is honoured.")
     login_max_failures: int = Field(default=5, ge=1, le=100, description="Failed logins per address or account before a pause.")
     login_window_seconds: int = Field(default=900, ge=10, le=86400, description="Window of the failed-login count, in seconds.")
+    chat_secret: SecretStr = Field(default=SecretStr(""), description="Secret that signs chat tokens; empty = one generated and kept in the data folder.")
     public_url: str = Field(default="", description="Base URL of the site as users reach it, used in links.")
 
     @property

@@ -89,3 +89,24 @@ def workspace_settings(tmp_path, session_settings, built_index) -> Settings:
     url = os.environ.get("KOMPAS_DATABASE_URL") or f"sqlite:///{tmp_path / 'workspace.sqlite'}"
     reset_database(url)
     return session_settings.model_copy(update={"database_url": url})
+
+
+def login_client(app, email: str, team_slug: str = "test-team"):
+    """Return a TestClient logged in as a member of ``team_slug``; the account and team are created when missing."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from assistant.workspace import accounts
+    from assistant.workspace.models import Team, User
+    from ui.auth import SESSION_COOKIE
+
+    with app.state.db.session() as db:
+        user = db.scalar(select(User).where(User.email == email)) or accounts.create_user(db, email, email.split("@")[0], None)
+        team = db.scalar(select(Team).where(Team.slug == team_slug)) or accounts.create_team(db, team_slug, team_slug)
+        accounts.add_member(db, team, user)
+        token, login = accounts.start_session(db, user, 1)
+        csrf = login.csrf_token
+    client = TestClient(app)
+    client.cookies.set(SESSION_COOKIE, token)
+    client.headers["X-CSRF-Token"] = csrf
+    return client

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import login_client
 from ui.server import create_app
 
 
@@ -91,8 +93,17 @@ def test_card_page_is_dutch_html(client):
     assert "Feiten gecontroleerd op" in response.text
 
 
+def test_chat_page_needs_login(client):
+    response = client.get("/chat/", follow_redirects=False)
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/chat/"
+
+
 def test_chat_page_is_dutch_and_offline(client):
-    response = client.get("/chat/")
+    user = login_client(client.app, f"chat-{uuid.uuid4().hex[:8]}@example.org")
+
+    response = user.get("/chat/", follow_redirects=False)
 
     assert response.status_code == 200
     assert '<html lang="nl">' in response.text
@@ -102,7 +113,10 @@ def test_chat_page_is_dutch_and_offline(client):
 
 
 def test_chat_config_forces_dutch(client):
-    response = client.get("/chat/project/settings", params={"language": "en-US"})
+    user = login_client(client.app, f"chat-{uuid.uuid4().hex[:8]}@example.org")
+    assert user.post("/chat/auth/header").status_code == 200
+
+    response = user.get("/chat/project/settings", params={"language": "en-US"})
 
     assert response.status_code == 200
     settings = response.json()

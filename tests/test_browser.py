@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -40,11 +41,30 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+PASSWORD = "browser-test-wachtwoord"
+RUN = uuid.uuid4().hex[:8]
+USERS = {"owner": f"eigenaar-{RUN}@example.org", "member": f"collega-{RUN}@example.org", "other": f"ander-{RUN}@example.org"}
+
+
+def _kompas(env: dict, *args: str, stdin: str | None = None) -> None:
+    subprocess.run([sys.executable, "-m", "ui.cli", *args], cwd=REPO_ROOT, env=env, input=stdin, text=True, check=True, capture_output=True)
+
+
+def _create_accounts(env: dict) -> None:
+    """Create two teams with three accounts through the admin commands."""
+    _kompas(env, "team", "add", f"team-a-{RUN}", "--name", "Gemeente A")
+    _kompas(env, "team", "add", f"team-b-{RUN}", "--name", "Gemeente B")
+    for role, email in USERS.items():
+        _kompas(env, "user", "add", email, "--name", role, "--password-stdin", stdin=PASSWORD + "\n")
+        _kompas(env, "team", "add-member", f"team-b-{RUN}" if role == "other" else f"team-a-{RUN}", email)
+
+
 @pytest.fixture(scope="module")
 def server_url(session_settings, built_index):
-    """A ``kompas serve`` process on a free loopback port, over the session index."""
+    """A ``kompas serve`` process on a free loopback port, over the session index, with three accounts."""
     port = _free_port()
     env = {**os.environ, "KOMPAS_DATA_DIR": str(session_settings.data_dir), "KOMPAS_PORT": str(port)}
+    _create_accounts(env)
     process = subprocess.Popen(
         [sys.executable, "-m", "ui.cli", "serve"], cwd=REPO_ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -73,8 +93,14 @@ def page():
     with sync_playwright() as playwright:
         # Playwright gives every launch a fresh temporary profile of its own.
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
         outside: list[str] = []
+
+        def new_page():
+            context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+            context.route("**/*", guard)
+            fresh = context.new_page()
+            fresh.outside_requests = outside
+            return fresh
 
         def guard(route):
             host = urlparse(route.request.url).hostname or ""
@@ -84,15 +110,23 @@ def page():
                 outside.append(route.request.url)
                 route.abort()
 
-        context.route("**/*", guard)
-        page = context.new_page()
-        page.outside_requests = outside
+        page = new_page()
+        page.new_user_page = new_page
         yield page
         browser.close()
 
 
+def login(page, server_url: str, email: str, target: str = "/chat/") -> None:
+    """Log in through the login form and land on ``target``."""
+    page.goto(f"{server_url}/login?next={target}")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{server_url}{target}*")
+
+
 def test_chat_answers_with_clickable_source(server_url, page):
-    page.goto(f"{server_url}/chat/")
+    login(page, server_url, USERS["owner"])
     page.get_by_text("Welkom bij Kompas Assistent").wait_for(timeout=30_000)
 
     page.locator("#chat-input").fill("Wat doet CoMensha?")
@@ -118,7 +152,7 @@ def test_chat_answers_with_clickable_source(server_url, page):
 
 
 def test_chat_follow_up_and_suggestion(server_url, page):
-    page.goto(f"{server_url}/chat/")
+    login(page, server_url, USERS["owner"])
     page.get_by_text("Welkom bij Kompas Assistent").wait_for(timeout=30_000)
     page.locator("#chat-input").fill("Hoe werkt de opvang van volwassen slachtoffers?")
     page.keyboard.press("Enter")
@@ -133,4 +167,40 @@ def test_chat_follow_up_and_suggestion(server_url, page):
     suggestion.click()
     page.wait_for_function(f"document.querySelectorAll('.ai-message').length > {answers_before}", timeout=30_000)
     assert "zorgcoördinat" in page.locator(".ai-message").last.inner_text().lower()
+    assert page.outside_requests == []
+
+
+def test_note_and_team_share_from_chat(server_url, page):
+    login(page, server_url, USERS["owner"])
+    page.get_by_text("Welkom bij Kompas Assistent").wait_for(timeout=30_000)
+    page.locator("#chat-input").fill("Wat doet de Nederlandse Arbeidsinspectie?")
+    page.keyboard.press("Enter")
+    answer = page.locator(".ai-message").filter(has_text="[1]").last
+    answer.wait_for(timeout=30_000)
+    answer_text = answer.inner_text().split("[1]")[0].strip()
+
+    page.get_by_role("button", name="Bewaar als notitie").last.click()
+    page.get_by_text("bewaard als persoonlijke notitie").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Deel").last.click()
+    shared = page.locator(".ai-message a[href*='/s/']").last
+    shared.wait_for(timeout=30_000)
+    link = shared.get_attribute("href")
+
+    page.goto(f"{server_url}/notities")
+    assert "Wat doet de Nederlandse Arbeidsinspectie?" in page.locator("main").inner_text()
+
+    colleague = page.new_user_page()
+    login(colleague, server_url, USERS["member"], "/notities")
+    colleague.goto(link if link.startswith("http") else f"{server_url}{link}")
+    shown = colleague.locator("main").inner_text()
+    assert answer_text[:60] in shown
+    assert "Nederlandse Arbeidsinspectie" in shown
+    assert "Bronnen" in shown
+    colleague.screenshot(path=str(SCREENSHOTS / "shared-thread.png"))
+
+    outsider = page.new_user_page()
+    login(outsider, server_url, USERS["other"], "/notities")
+    outsider.goto(link if link.startswith("http") else f"{server_url}{link}")
+    assert "Niet gevonden" in outsider.locator("main").inner_text()
+    assert answer_text[:60] not in outsider.locator("main").inner_text()
     assert page.outside_requests == []

@@ -93,8 +93,8 @@ def test_ingest_ask_and_serve_stay_on_loopback(blocked_attempts, fresh_settings,
         with httpx.Client(base_url=base, timeout=30) as client:
             assert client.get("/health").status_code == 200
             assert client.post("/api/ask", json={"question": "Wat is mensenhandel?"}).json()["answered"] is True
-            assert client.get("/chat/").status_code == 200
-            assert client.get("/chat/project/settings").status_code == 200
+            assert client.get("/chat/").status_code == 303
+            assert client.get("/login").status_code == 200
         server.should_exit = True
         thread.join(timeout=30)
     finally:

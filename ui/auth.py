@@ -70,6 +70,7 @@ def current_viewer(request: Request, db: Session, settings: Settings) -> Viewer 
             user = db.scalar(select(User).where(User.email == email))
             if user is not None and user.is_active:
                 token, login = start_session(db, user, settings.session_hours)
+                db.commit()
                 request.state.new_session_token = token
                 logger.info("user %s logged in through the trusted header", user.id)
                 return Viewer(user, login)

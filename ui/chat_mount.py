@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
+
+from index.settings import Settings
 
 CHAINLIT_ROOT = Path(__file__).resolve().parent / "chainlit"
 CHAT_PATH = "/chat"
@@ -21,15 +25,40 @@ def offline_dutch_html(html: str) -> str:
     return _EXTERNAL_TAG.sub("", html).replace('<html lang="en">', '<html lang="nl">', 1)
 
 
-def mount_chat(app: FastAPI) -> None:
+def _chat_secret(settings: Settings) -> str:
+    """Return the secret that signs Chainlit's tokens: the setting, or one kept in the data folder."""
+    if settings.chat_secret.get_secret_value():
+        return settings.chat_secret.get_secret_value()
+    path = settings.data_dir / "chat-secret"
+    if not path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
+
+
+def allowed_origins(settings: Settings) -> list[str]:
+    """Return the origins the chat accepts: the public URL's origin, or the address the server binds."""
+    if settings.public_url:
+        parts = urlsplit(settings.public_url)
+        return [f"{parts.scheme}://{parts.netloc}"]
+    return [f"http://{settings.host}:{settings.port}", f"http://localhost:{settings.port}", f"http://127.0.0.1:{settings.port}"]
+
+
+def mount_chat(app: FastAPI, settings: Settings) -> None:
     """Mount the chat of ``ui/chainlit_app.py`` on ``app`` at ``/chat``.
 
     ``CHAINLIT_APP_ROOT`` pins Chainlit's config, translations and public folder to
-    ``ui/chainlit``; it must be set before Chainlit is imported.
+    ``ui/chainlit``; it must be set before Chainlit is imported. CORS is limited to this
+    deployment's origins instead of Chainlit's default of any origin.
     """
     os.environ["CHAINLIT_APP_ROOT"] = str(CHAINLIT_ROOT)
+    os.environ["CHAINLIT_AUTH_SECRET"] = _chat_secret(settings)
     import chainlit.server
+    from chainlit.config import config
     from chainlit.utils import mount_chainlit
+
+    config.project.allow_origins = allowed_origins(settings)
 
     original = chainlit.server.get_html_template
     if not getattr(original, "_kompas_offline", False):

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from markdown_it import MarkdownIt
 
 from assistant import messages
@@ -21,7 +21,7 @@ from index.store import read_current_manifest
 from ui import runtime
 from ui.api_models import AskRequest, CardOut, SourceOut
 from assistant.workspace.db import Database
-from ui.auth import LoginRateLimiter, set_session_cookie
+from ui.auth import LoginRateLimiter, current_viewer, set_session_cookie
 from ui.chat_mount import mount_chat
 from ui.workspace_routes import router as workspace_router
 
@@ -51,10 +51,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = await asyncio.to_thread(Database.from_settings, settings)
         assistant = await asyncio.to_thread(Assistant.from_settings, settings)
         runtime.set_assistant(assistant)
+        runtime.set_database(app.state.db)
         app.state.assistant = assistant
         logger.info("server ready with index build %s", assistant.build.build_id)
         yield
         runtime.set_assistant(None)
+        runtime.set_database(None)
         app.state.db.close()
         logger.info("server stopped")
 
@@ -142,7 +144,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         chapter = app.state.assistant.chapter_titles.get(card.chapter, card.chapter)
         return HTMLResponse(_page(card.title, _markdown.render(card_markdown(card, chapter))))
 
-    mount_chat(app)
+    @app.middleware("http")
+    async def chat_requires_login(request: Request, call_next):
+        # The chat page itself needs a workspace login; its API authenticates through the same cookie.
+        if request.url.path in ("/chat", "/chat/") and request.method == "GET" and hasattr(app.state, "db"):
+            with app.state.db.session() as db:
+                viewer = current_viewer(request, db, settings)
+            if viewer is None:
+                return RedirectResponse("/login?next=/chat/", status_code=303)
+        return await call_next(request)
+
+    mount_chat(app, settings)
     return app
 
 

@@ -20,6 +20,7 @@ from assistant.workspace import notes as notes_service
 from assistant.workspace import sharing
 from assistant.workspace.accounts import authenticate, end_session, start_session, team_ids
 from assistant.workspace.models import Note, ShareLink, Team
+from assistant.workspace.threads import transcript
 from index.personal_data import personal_data_kinds
 from ui.auth import (
     LOGIN_CSRF_COOKIE, SESSION_COOKIE, Viewer, check_csrf, cookie_secure, current_viewer, new_login_csrf,
@@ -31,11 +32,15 @@ logger = logging.getLogger(__name__)
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 _markdown = MarkdownIt("commonmark", {"html": False})
 router = APIRouter()
-SHARE_KIND_LABELS = {"note": "Notitie", "card": "Kaart", "chapter": "Hoofdstuk"}
+SHARE_KIND_LABELS = {"note": "Notitie", "thread": "Gesprek", "card": "Kaart", "chapter": "Hoofdstuk"}
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """Yield a database session for one request."""
+    """Yield a database session for one request.
+
+    Routes that change data commit before they return: FastAPI may send the response before this
+    dependency exits, and a browser that follows a redirect at once must see the change.
+    """
     with request.app.state.db.session() as session:
         yield session
 
@@ -102,6 +107,7 @@ def login(request: Request, email: str = Form(""), password: str = Form(""), csr
         return form_again(401, messages.LOGIN_FAILED)
     limiter.reset(*keys)
     token, _ = start_session(db, user, settings.session_hours)
+    db.commit()
     logger.info("user %s logged in", user.id)
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_session_cookie(response, token, settings, request)
@@ -115,6 +121,7 @@ def logout(request: Request, csrf_token: str = Form(""), viewer: Viewer | None =
     if viewer is not None:
         check_csrf(request, viewer, csrf_token)
         end_session(db, request.cookies.get(SESSION_COOKIE))
+        db.commit()
         logger.info("user %s logged out", viewer.user.id)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -206,6 +213,7 @@ def create_note(body: NoteIn, viewer: Viewer = Depends(required_viewer), db: Ses
     except notes_service.NoteError as error:
         logger.info("note rejected for user %s: %s", viewer.user.id, error)
         return JSONResponse(status_code=422, content={"detail": error.message_nl})
+    db.commit()
     logger.info("user %s created note %s", viewer.user.id, note.id)
     return _note_out(note, viewer)
 
@@ -226,6 +234,7 @@ def update_note(note_id: int, body: NoteIn, viewer: Viewer = Depends(required_vi
                                          visibility=body.visibility, tags=body.tags, card_ids=body.card_ids)
     except notes_service.NoteError as error:
         return JSONResponse(status_code=422, content={"detail": error.message_nl})
+    db.commit()
     return _not_found() if note is None else _note_out(note, viewer)
 
 
@@ -233,6 +242,7 @@ def update_note(note_id: int, body: NoteIn, viewer: Viewer = Depends(required_vi
 def delete_note(note_id: int, viewer: Viewer = Depends(required_viewer), db: Session = Depends(db_session)):
     if not notes_service.delete_note(db, viewer.user, note_id):
         return _not_found()
+    db.commit()
     logger.info("user %s deleted note %s", viewer.user.id, note_id)
     return Response(status_code=204)
 
@@ -274,8 +284,9 @@ def create_link(body: ShareIn, request: Request, viewer: Viewer = Depends(requir
     try:
         link = sharing.create_link(db, viewer.user, body.kind, body.target_id, team_id, body.public, expires)
     except notes_service.NoteError as error:
-        status = 404 if "niet gevonden" in error.message_nl else 422
+        status = 404 if "niet gevonden" in error.message_nl.lower() else 422
         return JSONResponse(status_code=status, content={"detail": messages.NOT_FOUND if status == 404 else error.message_nl})
+    db.commit()
     logger.info("user %s created share link %s (%s, public=%s)", viewer.user.id, link.id, link.kind, link.public)
     return _link_out(link)
 
@@ -284,6 +295,7 @@ def create_link(body: ShareIn, request: Request, viewer: Viewer = Depends(requir
 def revoke_link(link_id: int, viewer: Viewer = Depends(required_viewer), db: Session = Depends(db_session)):
     if not sharing.revoke_link(db, viewer.user, link_id):
         return _not_found()
+    db.commit()
     logger.info("user %s revoked share link %s", viewer.user.id, link_id)
     return Response(status_code=204)
 
@@ -319,6 +331,7 @@ def revoke_link_form(link_id: int, request: Request, csrf_token: str = Form(""),
     check_csrf(request, viewer, csrf_token)
     if not sharing.revoke_link(db, viewer.user, link_id):
         return templates.TemplateResponse(request, "not_found.html", {"title": "Niet gevonden", "message": messages.NOT_FOUND, "viewer": viewer}, status_code=404)
+    db.commit()
     return RedirectResponse("/gedeeld", status_code=303)
 
 
@@ -337,6 +350,8 @@ def shared_view(token: str, request: Request, viewer: Viewer | None = Depends(op
         if note is None:
             return templates.TemplateResponse(request, "not_found.html", {"title": "Niet gevonden", "message": messages.NOT_FOUND, "viewer": viewer}, status_code=404)
         context.update(heading=note.title, note=note)
+    elif link.kind == "thread":
+        context.update(heading="Gedeeld gesprek", turns=transcript(db, link.target_id))
     elif link.kind == "card":
         card = assistant.card(link.target_id)
         chapter = assistant.chapter_titles.get(card.chapter, card.chapter) if card else ""

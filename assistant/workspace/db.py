@@ -29,6 +29,15 @@ def database_url(settings: Settings) -> str:
     return f"sqlite:///{(settings.data_dir / 'kompas.sqlite').resolve()}"
 
 
+def async_url(url: str) -> str:
+    """Return the asyncio flavour of a database URL, for Chainlit's data layer."""
+    if url.startswith("sqlite:"):
+        return "sqlite+aiosqlite:" + url[len("sqlite:"):]
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
 def create_db_engine(url: str) -> Engine:
     """Create an engine; SQLite connections get WAL mode, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):

@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 from assistant.workspace.accounts import team_ids
 from assistant.workspace.models import ShareLink, User, utcnow
 from assistant.workspace.notes import NoteError, get_visible_note
+from assistant.workspace.threads import thread_owner
 
 # 32 random bytes: 256 bits, twice the 128 bits a link must have at least.
 TOKEN_BYTES = 32
-KINDS = ("note", "card", "chapter")
+KINDS = ("note", "thread", "card", "chapter")
 # Notes can hold case details, so a note is never shared publicly.
-PUBLIC_KINDS = ("card", "chapter")
+PUBLIC_KINDS = ("thread", "card", "chapter")
 
 
 def new_token() -> str:
@@ -32,7 +33,7 @@ def create_link(db: Session, user: User, kind: str, target_id: str, team_id: int
         in, a public note link, or an expiry in the past.
     """
     if kind not in KINDS:
-        raise NoteError(f"invalid share kind {kind!r}", "Je kunt een notitie, een kaart of een hoofdstuk delen.")
+        raise NoteError(f"invalid share kind {kind!r}", "Je kunt een notitie, een gesprek, een kaart of een hoofdstuk delen.")
     if team_id not in team_ids(db, user.id):
         raise NoteError(f"user {user.id} is not a member of team {team_id}", "Je bent geen lid van dit team.")
     if public and kind not in PUBLIC_KINDS:
@@ -43,6 +44,8 @@ def create_link(db: Session, user: User, kind: str, target_id: str, team_id: int
         note = get_visible_note(db, user, int(target_id)) if str(target_id).isdigit() else None
         if note is None or note.team_id != team_id:
             raise NoteError(f"note {target_id} not visible to user {user.id}", "Deze notitie is niet gevonden.")
+    if kind == "thread" and thread_owner(db, str(target_id)) != user.email:
+        raise NoteError(f"thread not owned by user {user.id}", "Dit gesprek is niet gevonden.")
     link = ShareLink(token=new_token(), kind=kind, target_id=str(target_id), team_id=team_id, created_by=user.id,
                      public=public, expires_at=expires_at)
     db.add(link)
