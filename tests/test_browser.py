@@ -204,3 +204,24 @@ def test_note_and_team_share_from_chat(server_url, page):
     assert "Niet gevonden" in outsider.locator("main").inner_text()
     assert answer_text[:60] not in outsider.locator("main").inner_text()
     assert page.outside_requests == []
+
+
+def test_resumed_thread_restores_links_and_actions(server_url, page):
+    login(page, server_url, USERS["member"])
+    page.get_by_text("Welkom bij Kompas Assistent").wait_for(timeout=30_000)
+    page.locator("#chat-input").fill("Wat doet het RIEC voor gemeenten?")
+    page.keyboard.press("Enter")
+    page.locator(".ai-message").filter(has_text="[1]").last.wait_for(timeout=30_000)
+
+    page.goto(f"{server_url}/chat/")
+    thread = page.locator("#thread-history a").first
+    thread.wait_for(timeout=30_000)
+    thread.click()
+
+    restored = page.locator(".ai-message").filter(has_text="[1]").last
+    restored.wait_for(timeout=30_000)
+    page.get_by_role("button", name="Bewaar als notitie").last.wait_for(timeout=30_000)
+    card_link = restored.locator("a[href^='/kaarten/']").first
+    assert card_link.get_attribute("href") == "/kaarten/partner-riec-liec"
+    page.get_by_role("button", name="Bewaar als notitie").last.click()
+    page.get_by_text("bewaard als persoonlijke notitie").wait_for(timeout=30_000)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from pathlib import Path
 
 from assistant.workspace import accounts
 from assistant.workspace.db import Database
@@ -84,6 +85,35 @@ def cmd_team(args: argparse.Namespace) -> int:
     return _run(action)
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Run ``kompas backup FILE``."""
+    from assistant.workspace.backup import write_backup
+
+    database = Database.from_settings(get_settings())
+    try:
+        counts = write_backup(database, Path(args.file))
+    finally:
+        database.close()
+    print(f"Back-up geschreven naar {args.file}: " + ", ".join(f"{name} {count}" for name, count in counts.items() if count))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Run ``kompas restore FILE [--force]``."""
+    from assistant.workspace.backup import BackupError, restore_backup
+
+    database = Database.from_settings(get_settings())
+    try:
+        counts = restore_backup(database, Path(args.file), force=args.force)
+    except BackupError as error:
+        print(f"Fout: {error}", file=sys.stderr)
+        return 1
+    finally:
+        database.close()
+    print(f"Back-up {args.file} teruggezet: " + ", ".join(f"{name} {count}" for name, count in counts.items() if count))
+    return 0
+
+
 def add_parsers(commands) -> None:
     """Register the ``user`` and ``team`` subcommands."""
     user = commands.add_parser("user", help="manage accounts")
@@ -116,3 +146,11 @@ def add_parsers(commands) -> None:
     remove.add_argument("slug")
     remove.add_argument("email")
     team.set_defaults(handler=cmd_team)
+
+    backup = commands.add_parser("backup", help="write the workspace database (accounts, teams, notes, links, chats) to a file")
+    backup.add_argument("file", help="target file, for example backup-2026-12-04.json.gz")
+    backup.set_defaults(handler=cmd_backup)
+    restore = commands.add_parser("restore", help="replace the workspace database with a backup file")
+    restore.add_argument("file")
+    restore.add_argument("--force", action="store_true", help="replace a database that already holds accounts")
+    restore.set_defaults(handler=cmd_restore)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 from http.cookies import SimpleCookie
 
@@ -85,12 +86,50 @@ async def start() -> None:
 
 @cl.on_chat_resume
 async def resume(thread) -> None:
-    """Rebuild the follow-up history from the stored questions of a resumed thread."""
-    questions = [step.get("output", "") for step in thread.get("steps", []) if step.get("type") == "user_message"]
+    """Restore a stored thread: the follow-up history and each answer's actions.
+
+    Chainlit does not store actions, so they are rebuilt from the metadata written with the answer.
+    """
+    steps = thread.get("steps", [])
     history: list[str] = []
-    for question in questions:
-        history = [*history, resolve_question(question, history)][-5:]
+    for step in steps:
+        if step.get("type") == "user_message":
+            history = [*history, resolve_question(step.get("output", ""), history)][-5:]
     cl.user_session.set("history", history)
+
+    for step in steps:
+        if step.get("type") != "assistant_message":
+            continue
+        metadata = step.get("metadata") or {}
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata or "{}")
+        # NOTE: side-panel sources sent during a resume are not linked by Chainlit 2.12's frontend
+        # (tried element.send and Message.update); resumed answers keep their "Lees verder" card links.
+        for action in _answer_actions(metadata):
+            await action.send(for_id=step["id"])
+
+
+def _source_element(assistant, card_id: str, name: str) -> cl.Text | None:
+    card = assistant.card(card_id)
+    if card is None:
+        return None
+    chapter = assistant.chapter_titles.get(card.chapter, card.chapter)
+    return cl.Text(name=name, content=card_markdown(card, chapter), display="side")
+
+
+def _answer_actions(metadata: dict) -> list[cl.Action]:
+    """Build the actions under an answer: suggested questions, "Bewaar als notitie" and "Deel"."""
+    actions = [
+        cl.Action(name="suggestion", payload={"question": suggestion}, label=suggestion)
+        for suggestion in metadata.get("suggestions", [])
+    ]
+    if metadata.get("answered"):
+        note_payload = {"question": metadata.get("question", ""), "answer": metadata.get("answer", ""), "citations": metadata.get("citations", [])}
+        actions += [
+            cl.Action(name="save_note", payload=note_payload, label=messages.CHAT_SAVE_NOTE),
+            cl.Action(name="share_thread", payload={}, label=messages.CHAT_SHARE),
+        ]
+    return actions
 
 
 @cl.on_message
@@ -117,36 +156,28 @@ async def answer(message: cl.Message) -> None:
     cl.user_session.set("history", [*history, resolve_question(question, history)][-5:])
 
     turn = len(history) + 1
-    elements, names = [], []
+    elements, sources = [], []
     for number, citation in enumerate(reply.citations, start=1):
-        card = assistant.card(citation.card_id)
-        if card is None:
-            continue
         # Names are unique per thread, so resumed threads do not stack sources of earlier turns.
         name = f"{number}. {citation.title} (vraag {turn})"
-        names.append(name)
-        chapter = assistant.chapter_titles.get(card.chapter, card.chapter)
-        elements.append(cl.Text(name=name, content=card_markdown(card, chapter), display="side"))
+        element = _source_element(assistant, citation.card_id, name)
+        if element is not None:
+            elements.append(element)
+            sources.append({"name": name, "card_id": citation.card_id})
 
     content = reply.answer
-    if names:
-        content += "\n\n" + messages.CHAT_SOURCES.format(names=", ".join(names))
+    if sources:
+        content += "\n\n" + messages.CHAT_SOURCES.format(names=", ".join(source["name"] for source in sources))
     if reply.read_more:
         links = " · ".join(f"[{link.title}]({link.url})" for link in reply.read_more)
         content += f"\n\n**{messages.CHAT_READ_MORE}:** {links}"
 
-    citations = [citation.model_dump() for citation in reply.citations]
-    actions = [
-        cl.Action(name="suggestion", payload={"question": suggestion}, label=suggestion) for suggestion in reply.suggestions
-    ]
-    if reply.answered:
-        note_payload = {"question": question, "answer": reply.answer, "citations": citations}
-        actions += [
-            cl.Action(name="save_note", payload=note_payload, label=messages.CHAT_SAVE_NOTE),
-            cl.Action(name="share_thread", payload={}, label=messages.CHAT_SHARE),
-        ]
-    metadata = {"answer": reply.answer, "citations": citations, "kind": reply.kind.value}
-    await cl.Message(content=content, elements=elements, actions=actions, metadata=metadata).send()
+    metadata = {
+        "question": question, "answer": reply.answer, "answered": reply.answered, "kind": reply.kind.value,
+        "citations": [citation.model_dump() for citation in reply.citations], "sources": sources,
+        "suggestions": reply.suggestions,
+    }
+    await cl.Message(content=content, elements=elements, actions=_answer_actions(metadata), metadata=metadata).send()
 
 
 @cl.action_callback("suggestion")

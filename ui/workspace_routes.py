@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from assistant import messages
 from assistant.cards import card_markdown
+from assistant.workspace import export
 from assistant.workspace import notes as notes_service
 from assistant.workspace import sharing
 from assistant.workspace.accounts import authenticate, end_session, start_session, team_ids
@@ -245,6 +246,59 @@ def delete_note(note_id: int, viewer: Viewer = Depends(required_viewer), db: Ses
     db.commit()
     logger.info("user %s deleted note %s", viewer.user.id, note_id)
     return Response(status_code=204)
+
+
+EXPORT_TYPES = {
+    "md": ("text/markdown; charset=utf-8", "md"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "pdf": ("application/pdf", "pdf"),
+}
+
+
+@router.get("/api/export/notes")
+def export_notes(format: str = "md", ids: str = "", viewer: Viewer = Depends(required_viewer), db: Session = Depends(db_session)):
+    """Download selected notes (``ids=1,2``) or all visible notes as Markdown, DOCX or PDF."""
+    if format not in EXPORT_TYPES:
+        return JSONResponse(status_code=422, content={"detail": messages.EXPORT_FORMAT_INVALID})
+    notes = notes_service.list_notes(db, viewer.user)
+    if ids:
+        wanted = {int(part) for part in ids.split(",") if part.strip().isdigit()}
+        notes = [note for note in notes if note.id in wanted]
+    if not notes:
+        return _not_found()
+    media_type, extension = EXPORT_TYPES[format]
+    content = {"md": lambda: export.notes_markdown(notes).encode("utf-8"), "docx": lambda: export.notes_docx(notes),
+               "pdf": lambda: export.notes_pdf(notes)}[format]()
+    logger.info("user %s exported %d note(s) as %s", viewer.user.id, len(notes), format)
+    headers = {"Content-Disposition": f'attachment; filename="notities.{extension}"'}
+    return Response(content=content, media_type=media_type, headers=headers)
+
+
+# --- privacy rights ---------------------------------------------------------------------------
+
+@router.get("/api/me/export")
+def export_my_data(format: str = "json", viewer: Viewer = Depends(required_viewer), db: Session = Depends(db_session)):
+    """Download everything stored about the logged-in user, as JSON or as readable Markdown."""
+    data = export.user_data(db, viewer.user)
+    logger.info("user %s downloaded their data as %s", viewer.user.id, format)
+    if format == "md":
+        return Response(export.user_data_markdown(data), media_type="text/markdown; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="mijn-gegevens.md"'})
+    if format != "json":
+        return JSONResponse(status_code=422, content={"detail": messages.EXPORT_FORMAT_INVALID})
+    return JSONResponse(data, headers={"Content-Disposition": 'attachment; filename="mijn-gegevens.json"'})
+
+
+@router.delete("/api/me")
+def delete_me(viewer: Viewer = Depends(required_viewer), db: Session = Depends(db_session)) -> Response:
+    """Delete the logged-in account: personal notes and chats go, team notes stay without the author."""
+    user_id = viewer.user.id
+    counts = export.delete_user(db, viewer.user)
+    db.commit()
+    logger.info("user %s deleted their account (%s)", user_id, counts)
+    response = JSONResponse({"detail": messages.ACCOUNT_DELETED, **counts})
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
 
 
 # --- share links ----------------------------------------------------------------------------
