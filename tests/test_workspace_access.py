@@ -232,7 +232,11 @@ def test_logout_invalidates_session(app):
     cookie = client.cookies.get(SESSION_COOKIE)
     csrf = client.headers["X-CSRF-Token"]
 
-    assert client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    response = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    assert response.status_code == 303
+    cleared = [value for name, value in response.headers.multi_items() if name == "set-cookie"]
+    assert any(value.startswith(f"{SESSION_COOKIE}=") and "Max-Age=0" in value for value in cleared)
+    assert any(value.startswith("access_token=") for value in cleared)
 
     stale = TestClient(app, cookies={SESSION_COOKIE: cookie})
     assert stale.get("/api/me").status_code == 401
@@ -299,3 +303,69 @@ def test_pages_need_login(clients):
     assert page.status_code == 200
     assert "Mijn gedeelde links" in page.text
     assert "/s/" in page.text
+
+
+def _insert_thread(app, owner_email: str) -> str:
+    """Store a chat thread with one question and answer, as Chainlit's data layer writes it."""
+    from sqlalchemy import text
+
+    thread_id = "thread-" + owner_email.split("@")[0]
+    metadata = '{"answer": "De politie onderzoekt meldingen. [1]", "citations": [{"title": "Politie en AVIM", "chapter": "Partners", "url": "/kaarten/partner-politie-avim", "quote": "q"}]}'
+    with app.state.db.session() as db:
+        db.execute(text('INSERT INTO users ("id", "identifier", "metadata", "createdAt") VALUES (:id, :email, \'{}\', \'2026-12-04T10:00:00Z\')'),
+                   {"id": "u-" + thread_id, "email": owner_email})
+        db.execute(text('INSERT INTO threads ("id", "createdAt", "name", "userId", "userIdentifier") VALUES (:id, \'2026-12-04T10:00:00Z\', \'Vraag\', :user, :email)'),
+                   {"id": thread_id, "user": "u-" + thread_id, "email": owner_email})
+        db.execute(text('INSERT INTO steps ("id", "name", "type", "threadId", "streaming", "output", "createdAt") VALUES (:id, \'u\', \'user_message\', :thread, false, \'Wat doet de AVIM?\', \'2026-12-04T10:00:01Z\')'),
+                   {"id": thread_id + "-q", "thread": thread_id})
+        db.execute(text('INSERT INTO steps ("id", "name", "type", "threadId", "streaming", "output", "metadata", "createdAt") VALUES (:id, \'a\', \'assistant_message\', :thread, false, \'antwoord\', :meta, \'2026-12-04T10:00:02Z\')'),
+                   {"id": thread_id + "-a", "thread": thread_id, "meta": metadata})
+    return thread_id
+
+
+def test_thread_share_matrix(app, clients):
+    thread_id = _insert_thread(app, "eigenaar@example.org")
+
+    statuses = _status(clients, "POST", "/api/share-links", json={"kind": "thread", "target_id": thread_id})
+
+    assert statuses == {"owner": 201, "member": 404, "other": 404, "anonymous": 401}
+
+
+def test_shared_thread_view_matrix(app, clients):
+    thread_id = _insert_thread(app, "eigenaar@example.org")
+    link = clients["owner"].post("/api/share-links", json={"kind": "thread", "target_id": thread_id}).json()
+
+    statuses = _status(clients, "GET", link["url"])
+    page = clients["member"].get(link["url"]).text
+
+    assert statuses == {"owner": 200, "member": 200, "other": 404, "anonymous": 303}
+    assert "Wat doet de AVIM?" in page
+    assert "De politie onderzoekt meldingen." in page
+    assert "Politie en AVIM" in page
+    assert "Wat doet de AVIM?" not in clients["other"].get(link["url"]).text
+
+
+def test_public_thread_link_shows_no_names(app, clients):
+    thread_id = _insert_thread(app, "eigenaar@example.org")
+    link = clients["owner"].post("/api/share-links", json={"kind": "thread", "target_id": thread_id, "public": True}).json()
+
+    page = clients["anonymous"].get(link["url"])
+
+    assert page.status_code == 200
+    assert "Wat doet de AVIM?" in page.text
+    assert "eigenaar" not in page.text
+
+
+def test_note_on_card_is_shown_to_team_only(clients):
+    owner = clients["owner"]
+    csrf = owner.headers["X-CSRF-Token"]
+
+    response = owner.post("/kaarten/partner-comensha/notitie", data={"title": "Contact CoMensha", "body": "Afspraak gemaakt.",
+                                                                      "visibility": "team", "csrf_token": csrf}, follow_redirects=False)
+
+    assert response.status_code == 303
+    assert "Contact CoMensha" in owner.get("/kaarten/partner-comensha").text
+    assert "Contact CoMensha" in clients["member"].get("/kaarten/partner-comensha").text
+    assert "Contact CoMensha" not in clients["other"].get("/kaarten/partner-comensha").text
+    assert "Contact CoMensha" not in clients["anonymous"].get("/kaarten/partner-comensha").text
+    assert owner.get("/api/notes").json()[0]["card_ids"] == ["partner-comensha"]

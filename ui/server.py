@@ -8,12 +8,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
-from markdown_it import MarkdownIt
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from assistant import messages
 from assistant.answer import Answer
-from assistant.cards import card_markdown
 from assistant.conversation import ThreadStore, resolve_question
 from assistant.service import Assistant
 from index.settings import Settings, get_settings
@@ -27,7 +25,6 @@ from ui.workspace_routes import router as workspace_router
 
 logger = logging.getLogger(__name__)
 
-_markdown = MarkdownIt("commonmark", {"html": False})
 
 
 def _ensure_index(settings: Settings) -> None:
@@ -136,14 +133,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             url=assistant.card_url.format(card_id=card.id),
         )
 
-    @app.get("/kaarten/{card_id}", response_class=HTMLResponse)
-    def card_page(card_id: str):
-        card = app.state.assistant.card(card_id)
-        if card is None:
-            return HTMLResponse(_page("Niet gevonden", f"<p>{messages.CARD_NOT_FOUND.format(card_id=card_id)}</p>"), status_code=404)
-        chapter = app.state.assistant.chapter_titles.get(card.chapter, card.chapter)
-        return HTMLResponse(_page(card.title, _markdown.render(card_markdown(card, chapter))))
-
     @app.middleware("http")
     async def chat_requires_login(request: Request, call_next):
         # The chat page itself needs a workspace login; its API authenticates through the same cookie.
@@ -156,14 +145,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     mount_chat(app, settings)
     return app
-
-
-def _page(title: str, body_html: str) -> str:
-    from html import escape
-
-    return (
-        "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>{escape(title)} · Kompas Assistent</title></head>"
-        f"<body><main>{body_html}</main><p><a href=\"/chat\">Naar de chat</a></p></body></html>"
-    )
