@@ -206,7 +206,7 @@ def test_note_and_team_share_from_chat(server_url, page):
     assert page.outside_requests == []
 
 
-def test_resumed_thread_restores_links_and_actions(server_url, page):
+def test_resumed_thread_restores_sources_and_actions(server_url, page):
     login(page, server_url, USERS["member"])
     page.get_by_text("Welkom bij Kompas Assistent").wait_for(timeout=30_000)
     page.locator("#chat-input").fill("Wat doet het RIEC voor gemeenten?")
@@ -223,5 +223,9 @@ def test_resumed_thread_restores_links_and_actions(server_url, page):
     page.get_by_role("button", name="Bewaar als notitie").last.wait_for(timeout=30_000)
     card_link = restored.locator("a[href^='/kaarten/']").first
     assert card_link.get_attribute("href") == "/kaarten/partner-riec-liec"
+    restored.locator(".element-link").first.click()
+    side = page.locator("#side-view-content")
+    side.wait_for(timeout=30_000)
+    page.wait_for_function("document.querySelector('#side-view-content').innerText.includes('Bronnen')", timeout=30_000)
     page.get_by_role("button", name="Bewaar als notitie").last.click()
     page.get_by_text("bewaard als persoonlijke notitie").wait_for(timeout=30_000)

@@ -369,3 +369,24 @@ def test_note_on_card_is_shown_to_team_only(clients):
     assert "Contact CoMensha" not in clients["other"].get("/kaarten/partner-comensha").text
     assert "Contact CoMensha" not in clients["anonymous"].get("/kaarten/partner-comensha").text
     assert owner.get("/api/notes").json()[0]["card_ids"] == ["partner-comensha"]
+
+
+def test_chat_file_access_matrix(app, clients, workspace_settings):
+    from sqlalchemy import text
+
+    thread_id = _insert_thread(app, "eigenaar@example.org")
+    name = "a" * 64
+    folder = workspace_settings.data_dir / "chat-files"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text("# Politie en AVIM", encoding="utf-8")
+    with app.state.db.session() as db:
+        db.execute(text('INSERT INTO elements ("id", "threadId", "name", "url") VALUES (:id, :thread, \'1. Politie\', :url)'),
+                   {"id": f"el-{thread_id}", "thread": thread_id, "url": f"/chat-files/{name}"})
+
+    before = _status(clients, "GET", f"/chat-files/{name}")
+    clients["owner"].post("/api/share-links", json={"kind": "thread", "target_id": thread_id})
+    after = _status(clients, "GET", f"/chat-files/{name}")
+    (folder / name).unlink()
+
+    assert before == {"owner": 200, "member": 404, "other": 404, "anonymous": 401}
+    assert after == {"owner": 200, "member": 200, "other": 404, "anonymous": 401}

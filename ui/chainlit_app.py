@@ -26,6 +26,7 @@ from assistant.workspace.models import LoginSession, User
 from index.personal_data import personal_data_kinds
 from ui.api_models import MAX_QUESTION_LENGTH
 from ui.auth import SESSION_COOKIE
+from ui.chat_files import LocalStorageClient
 from ui.runtime import get_assistant, get_database
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,8 @@ logger = logging.getLogger(__name__)
 @cl.data_layer
 def data_layer() -> SQLAlchemyDataLayer:
     """Store chat history in the workspace database; the tables come from our migrations."""
-    return SQLAlchemyDataLayer(conninfo=async_url(get_database().url))
+    files = LocalStorageClient(get_assistant().settings.data_dir / "chat-files")
+    return SQLAlchemyDataLayer(conninfo=async_url(get_database().url), storage_provider=files)
 
 
 def _session_hash(token: str) -> str:
@@ -88,7 +90,8 @@ async def start() -> None:
 async def resume(thread) -> None:
     """Restore a stored thread: the follow-up history and each answer's actions.
 
-    Chainlit does not store actions, so they are rebuilt from the metadata written with the answer.
+    Sources come back through the data layer (elements stored by ``LocalStorageClient``); Chainlit
+    does not store actions, so they are rebuilt from the metadata written with the answer.
     """
     steps = thread.get("steps", [])
     history: list[str] = []
@@ -103,8 +106,6 @@ async def resume(thread) -> None:
         metadata = step.get("metadata") or {}
         if isinstance(metadata, str):
             metadata = json.loads(metadata or "{}")
-        # NOTE: side-panel sources sent during a resume are not linked by Chainlit 2.12's frontend
-        # (tried element.send and Message.update); resumed answers keep their "Lees verder" card links.
         for action in _answer_actions(metadata):
             await action.send(for_id=step["id"])
 

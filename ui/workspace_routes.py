@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, Field
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from assistant import messages
@@ -21,7 +22,7 @@ from assistant.workspace import notes as notes_service
 from assistant.workspace import sharing
 from assistant.workspace.accounts import authenticate, end_session, start_session, team_ids
 from assistant.workspace.models import Note, ShareLink, Team
-from assistant.workspace.threads import transcript
+from assistant.workspace.threads import thread_owner, transcript
 from index.personal_data import personal_data_kinds
 from ui.auth import (
     LOGIN_CSRF_COOKIE, SESSION_COOKIE, Viewer, check_csrf, cookie_secure, current_viewer, new_login_csrf,
@@ -430,6 +431,19 @@ def card_note(card_id: str, request: Request, title: str = Form(""), body: str =
     db.commit()
     logger.info("user %s wrote note %s on a card", viewer.user.id, note.id)
     return RedirectResponse(f"/kaarten/{card_id}", status_code=303)
+
+
+@router.get("/chat-files/{name}")
+def chat_file(name: str, request: Request, viewer: Viewer | None = Depends(optional_viewer), db: Session = Depends(db_session)) -> Response:
+    """Serve a stored chat element to the thread's owner, or to team members with a live share link to the thread."""
+    if viewer is None:
+        return JSONResponse(status_code=401, content={"detail": messages.LOGIN_REQUIRED})
+    thread_id = db.execute(text('SELECT "threadId" FROM elements WHERE "url" = :url'), {"url": f"/chat-files/{name}"}).scalar()
+    path = request.app.state.settings.data_dir / "chat-files" / name
+    allowed = thread_id is not None and (thread_owner(db, thread_id) == viewer.user.email or sharing.thread_shared_with(db, thread_id, viewer.user))
+    if not allowed or not path.is_file() or not name.isalnum():
+        return _not_found()
+    return Response(path.read_bytes(), media_type="text/plain; charset=utf-8")
 
 
 @router.get("/s/{token}", response_class=HTMLResponse)

@@ -97,3 +97,10 @@ def requires_login(db: Session, token: str) -> bool:
     """True when the token names a live team link, so an anonymous viewer should log in first."""
     link = db.scalar(select(ShareLink).where(ShareLink.token == token))
     return link is not None and _is_live(link) and not link.public
+
+
+def thread_shared_with(db: Session, thread_id: str, user: User) -> bool:
+    """True when a live share link to the thread exists in one of the user's teams."""
+    teams = team_ids(db, user.id)
+    links = db.scalars(select(ShareLink).where(ShareLink.kind == "thread", ShareLink.target_id == thread_id)).all()
+    return any(_is_live(link) and (link.public or link.team_id in teams) for link in links)
