@@ -153,3 +153,26 @@ def test_restore_rejects_non_backup(app, tmp_path):
 
     with pytest.raises(BackupError, match="geen leesbare back-up"):
         restore_backup(app.state.db, broken)
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'wal.sqlite'}")
+    with database.engine.connect() as connection:
+        mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+        foreign_keys = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+    database.close()
+
+    assert mode == "wal"
+    assert foreign_keys == 1
+
+
+def test_chat_cors_is_limited_to_this_deployment(workspace_settings):
+    from chainlit.config import config
+
+    settings = workspace_settings.model_copy(update={"public_url": "https://kompas.gemeente.example/"})
+    create_app(settings)
+
+    assert config.project.allow_origins == ["https://kompas.gemeente.example"]
+    create_app(workspace_settings)
+    assert "*" not in config.project.allow_origins
+    assert f"http://127.0.0.1:{workspace_settings.port}" in config.project.allow_origins
