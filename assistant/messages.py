@@ -111,3 +111,13 @@ CHAT_SHARED = "Dit gesprek is gedeeld met je team. Alleen ingelogde teamleden ku
 CHAT_LOGGED_OUT = "Je bent uitgelogd. [Log opnieuw in](/login?next=/chat/) om verder te gaan."
 EXPORT_FORMAT_INVALID = "Kies een geldig formaat: md, docx of pdf voor notities, json of md voor je gegevens."
 ACCOUNT_DELETED = "Je account is verwijderd. Je persoonlijke notities en gesprekken zijn gewist; notities die je met je team deelde blijven zonder je naam bestaan."
+
+# Downloads.
+DOWNLOAD_PRODUCT = "Kompas Assistent"
+DOWNLOAD_COMPASS_SUBTITLE = "Alle hoofdstukken en kaarten over de aanpak van mensenhandel: wat het is, hoe je het aanpakt en met wie je samenwerkt."
+DOWNLOAD_CONTENT_VERSION = "Inhoudsversie {version}"
+DOWNLOAD_TOC = "Inhoud"
+DOWNLOAD_CHAPTER_CARDS = "Kaarten in dit hoofdstuk"
+DOWNLOAD_GENERATED = "Gegenereerd op {date}"
+DOWNLOAD_PAGE = "pagina {page} van {pages}"
+DOWNLOAD_CHAPTER_NOT_FOUND = "Hoofdstuk '{chapter_id}' bestaat niet."

@@ -84,7 +84,7 @@ class Assistant:
                 self._pipelines[mode] = build_query_pipeline(self.build, self.embedder, mode, self.settings.blend_weight)
             return self._pipelines[mode]
 
-    def retrieve(self, question: str, mode: FusionMode | None = None) -> tuple[list[Passage], list[float]]:
+    def retrieve(self, question: str, mode: FusionMode | None = None, limit: int | None = None) -> tuple[list[Passage], list[float]]:
         """Return the fused passages for ``question`` (best first, ``top_k`` at most) and their dense similarities.
 
         Fused scores are adjusted per card: chapter introductions are weighted down by
@@ -95,7 +95,8 @@ class Assistant:
         result = self._pipeline(mode).run({"embedder": {"text": question}, "keyword": {"query": question}})
         kind = detect_kind(question)
         scored = []
-        for doc in result["fusion"]["documents"][: self.settings.top_k * 3]:
+        limit = limit or self.settings.top_k
+        for doc in result["fusion"]["documents"][: limit * 3]:
             card = self.build.cards[doc.meta["card_id"]]
             score = float(doc.score)
             if card.is_intro:
@@ -104,7 +105,7 @@ class Assistant:
                 score *= self.settings.kind_boost
             scored.append((score, doc))
         scored.sort(key=lambda item: item[0], reverse=True)
-        top = scored[: self.settings.top_k]
+        top = scored[:limit]
         passages = [
             Passage(card_id=doc.meta["card_id"], heading=doc.meta["heading"], text=doc.meta["text"], score=score)
             for score, doc in top

@@ -21,6 +21,7 @@ from ui.api_models import AskRequest, CardOut, SourceOut
 from assistant.workspace.db import Database
 from ui.auth import LoginRateLimiter, current_viewer, set_session_cookie
 from ui.chat_mount import mount_chat
+from ui.pages import router as pages_router
 from ui.workspace_routes import router as workspace_router
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.login_limiter = LoginRateLimiter(settings.login_max_failures, settings.login_window_seconds)
     app.include_router(workspace_router)
+    app.include_router(pages_router)
 
     @app.middleware("http")
     async def trusted_header_cookie(request: Request, call_next):

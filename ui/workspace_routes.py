@@ -393,46 +393,6 @@ def revoke_link_form(link_id: int, request: Request, csrf_token: str = Form(""),
     return RedirectResponse("/gedeeld", status_code=303)
 
 
-def _render_card(request: Request, card_id: str, viewer: Viewer | None, db: Session, error: str | None = None, status: int = 200) -> Response:
-    assistant = request.app.state.assistant
-    card = assistant.card(card_id)
-    if card is None:
-        message = messages.CARD_NOT_FOUND.format(card_id=card_id)
-        return templates.TemplateResponse(request, "not_found.html", {"title": "Niet gevonden", "message": message, "viewer": viewer}, status_code=404)
-    notes = [note for note in notes_service.list_notes(db, viewer.user) if card_id in (note.card_ids or [])] if viewer else []
-    chapter = assistant.chapter_titles.get(card.chapter, card.chapter)
-    context = {"title": card.title, "card_html": _markdown.render(card_markdown(card, chapter)), "card_id": card.id,
-               "notes": notes, "viewer": viewer, "error": error}
-    return templates.TemplateResponse(request, "card.html", context, status_code=status)
-
-
-@router.get("/kaarten/{card_id}", response_class=HTMLResponse)
-def card_page(card_id: str, request: Request, viewer: Viewer | None = Depends(optional_viewer), db: Session = Depends(db_session)) -> Response:
-    """Show a card, with the user's and the team's notes on it when logged in."""
-    return _render_card(request, card_id, viewer, db)
-
-
-@router.post("/kaarten/{card_id}/notitie")
-def card_note(card_id: str, request: Request, title: str = Form(""), body: str = Form(""), visibility: str = Form("personal"),
-              csrf_token: str = Form(""), viewer: Viewer | None = Depends(optional_viewer), db: Session = Depends(db_session)) -> Response:
-    """Write a note on a card directly."""
-    if viewer is None:
-        return _login_redirect(request)
-    check_csrf(request, viewer, csrf_token)
-    if request.app.state.assistant.card(card_id) is None:
-        return _render_card(request, card_id, viewer, db)
-    teams = sorted(team_ids(db, viewer.user.id))
-    if not teams:
-        return _render_card(request, card_id, viewer, db, messages.NO_TEAM, 422)
-    try:
-        note = notes_service.create_note(db, viewer.user, teams[0], title=title, body=body, visibility=visibility, card_ids=[card_id])
-    except notes_service.NoteError as error:
-        return _render_card(request, card_id, viewer, db, error.message_nl, 422)
-    db.commit()
-    logger.info("user %s wrote note %s on a card", viewer.user.id, note.id)
-    return RedirectResponse(f"/kaarten/{card_id}", status_code=303)
-
-
 @router.get("/chat-files/{name}")
 def chat_file(name: str, request: Request, viewer: Viewer | None = Depends(optional_viewer), db: Session = Depends(db_session)) -> Response:
     """Serve a stored chat element to the thread's owner, or to team members with a live share link to the thread."""

@@ -108,3 +108,36 @@ class ShareLink(Base):
     expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TrainingRoute(Base):
+    """A user's choice of training route ("basis" or "verdieping") and the last card opened in it."""
+
+    __tablename__ = "kompas_training"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("kompas_users.id", ondelete="CASCADE"), primary_key=True)
+    route: Mapped[str] = mapped_column(String(16), default="basis")
+    last_card_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class CardRead(Base):
+    """A card a user marked as read; the training route's progress is the set of these."""
+
+    __tablename__ = "kompas_card_reads"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("kompas_users.id", ondelete="CASCADE"), primary_key=True)
+    card_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    read_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReflectionAnswer(Base):
+    """A user's answer to a chapter's reflection question; the text lives in a personal note."""
+
+    __tablename__ = "kompas_reflections"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("kompas_users.id", ondelete="CASCADE"), primary_key=True)
+    chapter_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    question_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("kompas_notes.id", ondelete="CASCADE"))
+    answered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
