@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session
 
 from assistant import messages
 from assistant.cards import card_markdown, dutch_date
+from assistant.downloads import (
+    COMPASS_TARGET_ID, DownloadCache, DownloadKind, DownloadNotFoundError, card_markdown_file, card_pdf, chapter_pdf, compass_pdf,
+)
 from assistant.workspace import notes as notes_service
 from assistant.workspace import sharing, training
 from assistant.workspace.accounts import team_ids
@@ -246,3 +249,44 @@ def certificate(request: Request, viewer: Viewer | None = Depends(optional_viewe
                "cards": sum(len(chapter.cards) for chapter in progress.chapters),
                "questions": sum(len(chapter.questions) for chapter in progress.chapters)}
     return templates.TemplateResponse(request, "certificate.html", context)
+
+
+def _download(request: Request, kind: str, target_id: str, maker, media_type: str, filename: str) -> Response:
+    app_state = request.app.state
+    if not hasattr(app_state, "download_cache"):
+        app_state.download_cache = DownloadCache(app_state.settings.data_dir / "downloads")
+    try:
+        content = app_state.download_cache.get(app_state.assistant.build, kind, target_id, maker)
+    except DownloadNotFoundError:
+        logger.info("download of unknown %s requested", kind)
+        return _not_found(request, None, messages.NOT_FOUND)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/downloads/kaarten/{card_id}.pdf")
+def download_card_pdf(card_id: str, request: Request) -> Response:
+    """Download a card as PDF."""
+    build = request.app.state.assistant.build
+    return _download(request, DownloadKind.CARD, card_id, lambda: card_pdf(build, card_id), "application/pdf", f"{card_id}.pdf")
+
+
+@router.get("/downloads/kaarten/{card_id}.md")
+def download_card_markdown(card_id: str, request: Request) -> Response:
+    """Download a card as Markdown."""
+    build = request.app.state.assistant.build
+    return _download(request, DownloadKind.CARD_MARKDOWN, card_id, lambda: card_markdown_file(build, card_id), "text/markdown; charset=utf-8", f"{card_id}.md")
+
+
+@router.get("/downloads/hoofdstukken/{chapter_id}.pdf")
+def download_chapter_pdf(chapter_id: str, request: Request) -> Response:
+    """Download a chapter with all its cards as PDF."""
+    build = request.app.state.assistant.build
+    return _download(request, DownloadKind.CHAPTER, chapter_id, lambda: chapter_pdf(build, chapter_id), "application/pdf", f"{chapter_id}.pdf")
+
+
+@router.get("/downloads/kompas.pdf")
+def download_compass_pdf(request: Request) -> Response:
+    """Download the whole compass as one PDF with a table of contents."""
+    build = request.app.state.assistant.build
+    return _download(request, DownloadKind.COMPASS, COMPASS_TARGET_ID, lambda: compass_pdf(build), "application/pdf", "kompas-aanpak-mensenhandel.pdf")
