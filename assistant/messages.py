@@ -63,12 +63,6 @@ THREAD_NOT_FOUND = "Dit gesprek bestaat niet (meer). Laat 'thread_id' weg om een
 CARD_NOT_FOUND = "Kaart '{card_id}' bestaat niet."
 INTERNAL_ERROR = "Er ging iets mis bij het beantwoorden. Probeer het opnieuw; blijft het misgaan, meld het dan bij je functioneel beheerder."
 
-CHAT_WELCOME = (
-    "Welkom bij Kompas Assistent. Stel een vraag over de aanpak van mensenhandel in je gemeente: "
-    "**Wat** is het, **hoe** pak je het aan, en **met wie** werk je samen? "
-    "Elk antwoord noemt de kaarten waar het op steunt.\n\n"
-    "Is iemand nu in gevaar? Bel dan meteen **112**."
-)
 CHAT_SOURCES = "Bronnen: {names}"
 CHAT_READ_MORE = "Lees verder"
 
@@ -121,3 +115,39 @@ DOWNLOAD_CHAPTER_CARDS = "Kaarten in dit hoofdstuk"
 DOWNLOAD_GENERATED = "Gegenereerd op {date}"
 DOWNLOAD_PAGE = "pagina {page} van {pages}"
 DOWNLOAD_CHAPTER_NOT_FOUND = "Hoofdstuk '{chapter_id}' bestaat niet."
+
+# Guided onboarding in the chat.
+STARTERS = (
+    ("Ik ben nieuw: leid me rond", "Ik ben nieuw: leid me rond"),
+    ("Acuut gevaar?", "Wat doe ik bij acuut gevaar?"),
+    ("Zoek iets op", "Waar meld ik een vermoedelijk slachtoffer van mensenhandel aan?"),
+    ("Wat moet er in ons beleidsplan?", "Wat moet er in ons beleidsplan mensenhandel staan?"),
+    ("Met wie werk ik samen?", "Met welke partners werkt een gemeente samen bij mensenhandel?"),
+)
+ONBOARDING_START_PHRASES = ("leid me rond", "ik ben nieuw", "rondleiding")
+ONBOARDING_RESUME_PHRASES = ("ga verder", "verder met de rondleiding")
+ONBOARDING_WELCOME = "Welkom! Ik leid je in een paar stappen door het kompas. Eerst drie korte vragen, zodat ik een route kan voorstellen."
+ONBOARDING_INTAKE = {
+    "role": ("Wat is je rol?", (("veiligheid", "Beleidsadviseur veiligheid"), ("sociaal", "Beleidsadviseur sociaal domein"), ("anders", "Iets anders"))),
+    "duration": ("Hoe lang werk je al aan mensenhandel?", (("nieuw", "Net begonnen"), ("jaar", "Minder dan een jaar"), ("langer", "Langer"))),
+    "stage": ("Hoe ver is je gemeente met de aanpak?", (("geen", "Nog geen aanpak"), ("basis", "Een basisaanpak"), ("verder", "Verder ontwikkelen"))),
+}
+ONBOARDING_ROUTES = {
+    "basis": "Basis: de basiskaarten van elk hoofdstuk",
+    "verdieping": "Verdieping: alle kaarten, ook de verdiepende",
+}
+ONBOARDING_PROPOSAL = "Ik stel de route **{route}** voor. Je kunt ook de andere route kiezen; je voortgang telt in beide."
+ONBOARDING_CHAPTER = "**Hoofdstuk {number} van {total}: {title}**\n\n{intro}\n\nLees verder: {links}"
+ONBOARDING_REFLECTION = "Reflectievraag: **{question}**\n\nTyp je antwoord in de chat. Ik bewaar het als persoonlijke notitie bij dit hoofdstuk."
+ONBOARDING_REFLECTION_SAVED = "Je antwoord is bewaard als persoonlijke notitie. Nu een korte check."
+ONBOARDING_CHECK = "Check {number} van {total}: uit welke kaart komt deze zin?\n\n> {sentence}"
+ONBOARDING_CHECK_RIGHT = "Goed! De zin komt uit de kaart **{title}**. [1]"
+ONBOARDING_CHECK_WRONG = "Niet helemaal. De zin komt uit de kaart **{title}**: {summary} [1]"
+ONBOARDING_CHAPTER_DONE = "Hoofdstuk **{title}** is afgerond. Je voortgang staat ook op je [leerpad](/leerpad)."
+ONBOARDING_DONE = "Je hebt de rondleiding afgerond. Bekijk je [overzicht](/leerpad/certificaat). Je kunt me altijd iets vragen."
+ONBOARDING_PAUSED = "De rondleiding is gepauzeerd. Typ **ga verder** of kies de knop als je verder wilt; je kunt nu ook gewoon vragen stellen."
+ONBOARDING_WELCOME_BACK = "Welkom terug. Je was in de rondleiding bij **{title}**."
+ONBOARDING_CONTINUE = "Verder met de rondleiding"
+ONBOARDING_BUTTONS = {"next": "Volgende", "more": "Meer hierover", "skip": "Sla over", "pause": "Pauzeer", "resume": "Ga verder"}
+ONBOARDING_MORE = "{sentence} [1]"
+ONBOARDING_NO_MORE = "Er is in dit hoofdstuk geen extra kaart meer. Kies Volgende om door te gaan."

@@ -26,6 +26,7 @@ from assistant.workspace.models import LoginSession, User
 from index.personal_data import personal_data_kinds
 from ui.api_models import MAX_QUESTION_LENGTH
 from ui.auth import SESSION_COOKIE
+from ui import onboarding_chat
 from ui.chat_files import LocalStorageClient
 from ui.runtime import get_assistant, get_database
 
@@ -80,10 +81,23 @@ async def _current_user() -> User | None:
     return user
 
 
+@cl.set_starters
+async def starters(user=None, language=None) -> list[cl.Starter]:
+    """Offer the main uses: the guided walk, a look-up, the policy plan and the partners."""
+    return [cl.Starter(label=label, message=message) for label, message in messages.STARTERS]
+
+
+def _chat_user_id() -> int | None:
+    chat_user = cl.user_session.get("user")
+    return chat_user.metadata.get("user_id") if chat_user is not None else None
+
+
 @cl.on_chat_start
 async def start() -> None:
-    """Greet the user and point to 112 for acute danger."""
-    await cl.Message(content=messages.CHAT_WELCOME).send()
+    """Offer to continue an unfinished walk; an empty chat shows the starters and the 112 hint in the input."""
+    user_id = _chat_user_id()
+    if user_id is not None:
+        await onboarding_chat.greet_returning(user_id)
 
 
 @cl.on_chat_resume
@@ -108,6 +122,9 @@ async def resume(thread) -> None:
             metadata = json.loads(metadata or "{}")
         for action in _answer_actions(metadata):
             await action.send(for_id=step["id"])
+    user_id = _chat_user_id()
+    if user_id is not None:
+        await onboarding_chat.greet_returning(user_id)
 
 
 def _source_element(assistant, card_id: str, name: str) -> cl.Text | None:
@@ -136,7 +153,8 @@ def _answer_actions(metadata: dict) -> list[cl.Action]:
 @cl.on_message
 async def answer(message: cl.Message) -> None:
     """Answer a question; cite each card as a side element; offer "Bewaar als notitie" and "Deel"."""
-    if await _current_user() is None:
+    user = await _current_user()
+    if user is None:
         return
     question = (message.content or "").strip()
     if not question:
@@ -144,6 +162,14 @@ async def answer(message: cl.Message) -> None:
         return
     if len(question) > MAX_QUESTION_LENGTH:
         await cl.Message(content=messages.QUESTION_TOO_LONG.format(length=len(question), limit=MAX_QUESTION_LENGTH)).send()
+        return
+
+    if onboarding_chat.wants_start(question):
+        await onboarding_chat.start(user.id)
+        return
+    if onboarding_chat.wants_resume(question) and await onboarding_chat.resume(user.id):
+        return
+    if await onboarding_chat.handle_message(user.id, question):
         return
 
     assistant = get_assistant()
@@ -178,7 +204,10 @@ async def answer(message: cl.Message) -> None:
         "citations": [citation.model_dump() for citation in reply.citations], "sources": sources,
         "suggestions": reply.suggestions,
     }
-    await cl.Message(content=content, elements=elements, actions=_answer_actions(metadata), metadata=metadata).send()
+    actions = _answer_actions(metadata)
+    if await onboarding_chat.active_walk(user.id):
+        actions.append(onboarding_chat.continue_action())
+    await cl.Message(content=content, elements=elements, actions=actions, metadata=metadata).send()
 
 
 @cl.action_callback("suggestion")
@@ -248,3 +277,11 @@ async def share_thread(action: cl.Action) -> None:
         return
     result = await asyncio.to_thread(_share_thread, user.id, cl.context.session.thread_id)
     await cl.Message(content=result).send()
+
+
+@cl.action_callback("onboarding")
+async def onboarding_action(action: cl.Action) -> None:
+    """Carry out a button of the guided walk."""
+    user = await _current_user()
+    if user is not None:
+        await onboarding_chat.handle_action(user.id, dict(action.payload))

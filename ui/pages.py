@@ -290,3 +290,28 @@ def download_compass_pdf(request: Request) -> Response:
     """Download the whole compass as one PDF with a table of contents."""
     build = request.app.state.assistant.build
     return _download(request, DownloadKind.COMPASS, COMPASS_TARGET_ID, lambda: compass_pdf(build), "application/pdf", "kompas-aanpak-mensenhandel.pdf")
+
+
+@router.get("/team/{slug}/voortgang", response_class=HTMLResponse)
+def team_progress(slug: str, request: Request, viewer: Viewer | None = Depends(optional_viewer), db: Session = Depends(db_session)) -> Response:
+    """Show a team lead which chapters each member completed; never note contents. Others get 404."""
+    from sqlalchemy import select
+
+    from assistant.workspace.models import Membership, Team, User
+
+    if viewer is None:
+        return _login_redirect(request)
+    team = db.scalar(select(Team).where(Team.slug == slug))
+    membership = db.get(Membership, (viewer.user.id, team.id)) if team else None
+    if membership is None or membership.role != "lead":
+        logger.info("team progress of %s refused for user %s", slug, viewer.user.id)
+        return _not_found(request, viewer, messages.NOT_FOUND)
+    build = request.app.state.assistant.build
+    rows = []
+    for member in db.scalars(select(User).join(Membership).where(Membership.team_id == team.id).order_by(User.display_name)):
+        record = training.get_route(db, member)
+        progress = training.progress(db, member, build, record.route if record else "basis")
+        rows.append({"name": member.display_name, "route": record.route if record else None,
+                     "chapters": [chapter.complete for chapter in progress.chapters], "percent": progress.percent if record else 0})
+    chapters = sorted(build.chapters.values(), key=lambda chapter: chapter.position)
+    return templates.TemplateResponse(request, "team.html", {"title": f"Voortgang {team.name}", "viewer": viewer, "team": team, "rows": rows, "chapters": chapters})

@@ -19,7 +19,7 @@ BACKUP_FORMAT = 1
 # Tables in an order that satisfies their foreign keys when inserting.
 TABLES = (
     "kompas_teams", "kompas_users", "kompas_memberships", "kompas_notes", "kompas_share_links",
-    "kompas_training", "kompas_card_reads", "kompas_reflections", "users", "threads", "steps", "elements", "feedbacks",
+    "kompas_training", "kompas_card_reads", "kompas_reflections", "kompas_onboarding", "users", "threads", "steps", "elements", "feedbacks",
 )
 
 

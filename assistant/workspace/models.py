@@ -141,3 +141,17 @@ class ReflectionAnswer(Base):
     question_index: Mapped[int] = mapped_column(Integer, primary_key=True)
     note_id: Mapped[int] = mapped_column(ForeignKey("kompas_notes.id", ondelete="CASCADE"))
     answered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OnboardingState(Base):
+    """Where a user is in the guided onboarding of the chat; survives sessions and devices."""
+
+    __tablename__ = "kompas_onboarding"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("kompas_users.id", ondelete="CASCADE"), primary_key=True)
+    step: Mapped[str] = mapped_column(String(24), default="intake-role")
+    chapter_index: Mapped[int] = mapped_column(Integer, default=0)
+    check_index: Mapped[int] = mapped_column(Integer, default=0)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    intake: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

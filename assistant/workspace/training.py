@@ -104,19 +104,22 @@ class ChapterProgress:
     questions: list[str]
     answers: dict[int, str]
 
+    # A chapter's reflection counts as one step: the questions are prompts, and answering one of
+    # them (as the chat's walk asks) completes it.
+
     @property
     def done(self) -> int:
-        """Read cards plus answered reflection questions."""
-        return len([card for card in self.cards if card.id in self.read]) + len(self.answers)
+        """Read cards, plus one when a reflection question of the chapter is answered."""
+        return len([card for card in self.cards if card.id in self.read]) + (1 if self.answers else 0)
 
     @property
     def total(self) -> int:
-        """Cards plus reflection questions of the chapter."""
-        return len(self.cards) + len(self.questions)
+        """Cards of the chapter, plus one for the reflection when the chapter has questions."""
+        return len(self.cards) + (1 if self.questions else 0)
 
     @property
     def complete(self) -> bool:
-        """True when every card is read and every reflection question answered."""
+        """True when every card is read and a reflection question is answered."""
         return self.done == self.total
 
     @property
