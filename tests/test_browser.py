@@ -254,6 +254,12 @@ def test_onboarding_walk_resumes_across_sessions(server_url, page):
     page.get_by_text("route **Basis").or_(page.get_by_text("Ik stel de route")).first.wait_for(timeout=30_000)
     page.get_by_role("button", name="Kies Basis").click()
 
+    page.locator(".ai-message").filter(has_text="Hoofdstuk 1 van 9").last.wait_for(timeout=30_000)
+    page.locator("#chat-input").fill("Wat doet CoMensha?")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Verder met de rondleiding").last.click(timeout=30_000)
+    page.locator(".ai-message").filter(has_text="Hoofdstuk 1 van 9").nth(1).wait_for(timeout=30_000)
+
     for chapter_number in (1, 2):
         intro = page.locator(".ai-message").filter(has_text=f"Hoofdstuk {chapter_number} van 9").last
         intro.wait_for(timeout=30_000)

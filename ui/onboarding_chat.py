@@ -214,6 +214,8 @@ async def handle_message(user_id: int, text: str) -> bool:
     state = await asyncio.to_thread(_snapshot, user_id)
     if state is None or state["paused"] or state["step"] != "reflection":
         return False
+    if text.rstrip().endswith("?"):
+        return False  # a question in between gets a normal answer; the reflection waits
     chapter = _chapter(state)
     question = _reflection_question(state) or ""
     saved = await asyncio.to_thread(_save_reflection, user_id, chapter.id, chapter.title, question, text)
