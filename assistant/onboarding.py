@@ -18,8 +18,7 @@ KEY_CARDS = 3
 CHECK_QUESTIONS = 2
 OPTIONS_PER_QUESTION = 3
 
-# Intake answers and the route they suggest: a municipality without an approach, or an advisor new
-# to the file, starts with Basis; the others go into depth.
+# Intake questions, in the order the chat asks them.
 INTAKE_STEPS = ("role", "duration", "stage")
 
 
@@ -55,7 +54,11 @@ class CheckQuestion:
 
 
 def suggest_route(intake: dict) -> str:
-    """Suggest "basis" or "verdieping" from the intake answers."""
+    """Suggest "basis" or "verdieping" from the intake answers.
+
+    A municipality without an approach or with a basic one, or an advisor new to the file, starts
+    with Basis; the others go into depth.
+    """
     if intake.get("stage") in ("geen", "basis") or intake.get("duration") == "nieuw":
         return "basis"
     return "verdieping"

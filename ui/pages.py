@@ -304,7 +304,7 @@ def team_progress(slug: str, request: Request, viewer: Viewer | None = Depends(o
     team = db.scalar(select(Team).where(Team.slug == slug))
     membership = db.get(Membership, (viewer.user.id, team.id)) if team else None
     if membership is None or membership.role != "lead":
-        logger.info("team progress of %s refused for user %s", slug, viewer.user.id)
+        logger.info("team progress of %s rejected for user %s: not a lead of that team", slug, viewer.user.id)
         return _not_found(request, viewer, messages.NOT_FOUND)
     build = request.app.state.assistant.build
     rows = []
