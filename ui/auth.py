@@ -56,8 +56,8 @@ def current_viewer(request: Request, db: Session, settings: Settings) -> Viewer 
     """Return the viewer of a request from the session cookie, or from the trusted gateway header.
 
     The header is honoured only when it is configured and the request comes straight from one of
-    the configured proxy addresses; a new session is then started and its cookie set by the caller
-    through ``request.state.new_session_token``.
+    the configured proxy addresses. A new session is then started, and the caller sets its cookie
+    from ``request.state.new_session_token``.
     """
     found = resolve_session(db, request.cookies.get(SESSION_COOKIE))
     if found is not None:

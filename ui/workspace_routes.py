@@ -266,8 +266,8 @@ def export_notes(format: str = "md", ids: str = "", viewer: Viewer = Depends(req
         return JSONResponse(status_code=422, content={"detail": messages.EXPORT_FORMAT_INVALID})
     notes = notes_service.list_notes(db, viewer.user)
     if ids:
-        wanted = {int(part) for part in ids.split(",") if part.strip().isdigit()}
-        notes = [note for note in notes if note.id in wanted]
+        selected = {int(part) for part in ids.split(",") if part.strip().isdigit()}
+        notes = [note for note in notes if note.id in selected]
     if not notes:
         return _not_found()
     media_type, extension = EXPORT_TYPES[format]

@@ -149,8 +149,8 @@ def delete_user(db: Session, user: User) -> dict:
     threads = [row[0] for row in db.execute(text('SELECT "id" FROM threads WHERE "userIdentifier" = :email'), {"email": user.email})]
 
     for link in db.scalars(select(ShareLink).where(ShareLink.created_by == user.id)).all():
-        gone = (link.kind == "note" and link.target_id in personal_ids) or (link.kind == "thread" and link.target_id in threads)
-        if gone:
+        target_deleted = (link.kind == "note" and link.target_id in personal_ids) or (link.kind == "thread" and link.target_id in threads)
+        if target_deleted:
             db.delete(link)
         else:
             link.created_by = None

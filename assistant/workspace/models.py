@@ -59,7 +59,7 @@ class Membership(Base):
 
 
 class LoginSession(Base):
-    """A login; the cookie holds a random token and only its SHA-256 hash is stored."""
+    """A login; the cookie contains a random token, and only its SHA-256 hash is stored."""
 
     __tablename__ = "kompas_sessions"
 
@@ -144,7 +144,7 @@ class ReflectionAnswer(Base):
 
 
 class OnboardingState(Base):
-    """Where a user is in the guided onboarding of the chat; survives sessions and devices."""
+    """The position of a user in the chat's guided onboarding; it survives sessions and devices."""
 
     __tablename__ = "kompas_onboarding"
 

@@ -1,7 +1,7 @@
 """Notes with access checks: every read and write goes through the user's team memberships.
 
 A lookup that the user may not see returns None, exactly like a missing note, so callers
-answer 404 and never reveal that the note exists.
+return 404 and never reveal that the note exists.
 """
 
 from __future__ import annotations
