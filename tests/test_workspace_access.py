@@ -390,3 +390,12 @@ def test_chat_file_access_matrix(app, clients, workspace_settings):
 
     assert before == {"owner": 200, "member": 404, "other": 404, "anonymous": 401}
     assert after == {"owner": 200, "member": 200, "other": 404, "anonymous": 401}
+
+
+def test_chat_feedback_only_on_own_threads(app, clients):
+    thread_id = _insert_thread(app, "eigenaar@example.org")
+    feedback = {"feedback": {"forId": f"{thread_id}-a", "threadId": thread_id, "value": 1, "comment": None}, "sessionId": "s"}
+
+    statuses = {role: client.put("/chat/feedback", json=feedback).status_code for role, client in clients.items()}
+
+    assert statuses == {"owner": 200, "member": 404, "other": 404, "anonymous": 404}

@@ -406,6 +406,55 @@ def chat_file(name: str, request: Request, viewer: Viewer | None = Depends(optio
     return Response(path.read_bytes(), media_type="text/plain; charset=utf-8")
 
 
+@router.put("/chat/feedback")
+async def chat_feedback(request: Request) -> Response:
+    """Store feedback on a chat answer, only on the user's own threads.
+
+    This route shadows Chainlit 2.12's, which accepts feedback from any logged-in user on any message.
+    """
+    from chainlit.data import get_data_layer
+    from chainlit.types import UpdateFeedbackRequest
+
+    try:
+        payload = UpdateFeedbackRequest.model_validate(await request.json())
+    except ValueError:
+        return JSONResponse(status_code=422, content={"detail": messages.NOT_FOUND})
+    query = 'SELECT t."userIdentifier" FROM steps s JOIN threads t ON s."threadId" = t."id" WHERE s."id" = :id'
+    if not await _owns_chat_object(request, query, payload.feedback.forId):
+        return _not_found()
+    feedback_id = await get_data_layer().upsert_feedback(feedback=payload.feedback)
+    return JSONResponse({"success": True, "feedbackId": feedback_id})
+
+
+@router.delete("/chat/feedback")
+async def delete_chat_feedback(request: Request) -> Response:
+    """Delete feedback, only on the user's own threads."""
+    from chainlit.data import get_data_layer
+
+    feedback_id = str((await request.json()).get("feedbackId", ""))
+    query = 'SELECT t."userIdentifier" FROM feedbacks f JOIN threads t ON f."threadId" = t."id" WHERE f."id" = :id'
+    if not await _owns_chat_object(request, query, feedback_id):
+        return _not_found()
+    await get_data_layer().delete_feedback(feedback_id)
+    return JSONResponse({"success": True})
+
+
+async def _owns_chat_object(request: Request, query: str, object_id: str) -> bool:
+    """True when the logged-in user owns the thread that ``query`` finds for ``object_id``."""
+    import asyncio
+
+    def check() -> bool:
+        with request.app.state.db.session() as db:
+            viewer = current_viewer(request, db, request.app.state.settings)
+            owner = db.execute(text(query), {"id": object_id}).scalar()
+            allowed = viewer is not None and owner == viewer.user.email
+            if not allowed:
+                logger.info("chat feedback rejected: not the thread's owner")
+            return allowed
+
+    return await asyncio.to_thread(check)
+
+
 @router.get("/s/{token}", response_class=HTMLResponse)
 def shared_view(token: str, request: Request, viewer: Viewer | None = Depends(optional_viewer),
                 db: Session = Depends(db_session)) -> Response:
