@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -61,28 +62,25 @@ def _create_accounts(env: dict) -> None:
         _kompas(env, "team", "add-member", f"team-b-{RUN}" if role == "other" else f"team-a-{RUN}", email)
 
 
-@pytest.fixture(scope="module")
-def server_url(session_settings, built_index):
-    """A ``kompas serve`` process on a free loopback port, over the session index, with three accounts."""
-    port = _free_port()
-    env = {**os.environ, "KOMPAS_DATA_DIR": str(session_settings.data_dir), "KOMPAS_PORT": str(port)}
-    _create_accounts(env)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "serve"], cwd=REPO_ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+def run_server(env: dict):
+    """Start ``kompas serve`` with ``env`` on its KOMPAS_PORT; return the process and its URL once healthy."""
+    # The log goes to a file: a pipe nobody reads would block the server once it fills.
+    log = tempfile.NamedTemporaryFile(prefix="kompas-serve-", suffix=".log", delete=False)
+    process = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve"], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{env['KOMPAS_PORT']}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                break
+                return process, url
         except httpx.HTTPError:
             time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("server did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
-    yield url
+    process.kill()
+    pytest.fail("server did not start: " + Path(log.name).read_text(errors="replace")[-2000:])
+
+
+def stop_server(process) -> None:
+    """Stop a server from ``run_server``."""
     process.terminate()
     try:
         process.wait(timeout=15)
@@ -90,6 +88,17 @@ def server_url(session_settings, built_index):
         # uvicorn waits for open chat sockets to close; the test is over, so stop it hard.
         process.kill()
         process.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def server_url(session_settings, built_index):
+    """A ``kompas serve`` process on a free loopback port, over the session index, with three accounts."""
+    port = _free_port()
+    env = {**os.environ, "KOMPAS_DATA_DIR": str(session_settings.data_dir), "KOMPAS_PORT": str(port)}
+    _create_accounts(env)
+    process, url = run_server(env)
+    yield url
+    stop_server(process)
 
 
 @pytest.fixture()

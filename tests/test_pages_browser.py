@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 import uuid
 
 import httpx
 import pytest
 
-from index.settings import REPO_ROOT
-from test_browser import CHROMIUM, CHROMIUM_ARGS, PASSWORD, SCREENSHOTS, _free_port, _kompas, login
+from test_browser import CHROMIUM, CHROMIUM_ARGS, PASSWORD, SCREENSHOTS, _free_port, _kompas, login, run_server, stop_server
 
 pytestmark = [pytest.mark.browser]
 RUN = uuid.uuid4().hex[:8]
@@ -29,27 +25,13 @@ def server_url(session_settings, built_index):
     _kompas(env, "team", "add", f"team-{RUN}")
     _kompas(env, "user", "add", EMAIL, "--name", "Lezer", "--password-stdin", stdin=PASSWORD + "\n")
     _kompas(env, "team", "add-member", f"team-{RUN}", EMAIL)
-    process = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve"], cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
+    process, url = run_server(env)
     yield url
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        # uvicorn waits for open chat sockets to close; the test is over, so stop it hard.
-        process.kill()
-        process.wait(timeout=15)
+    stop_server(process)
 
 
 @pytest.fixture()
-def page(tmp_path):
+def page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
