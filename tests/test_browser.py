@@ -64,7 +64,7 @@ def _create_accounts(env: dict) -> None:
 
 def run_server(env: dict):
     """Start ``kompas serve`` with ``env`` on its KOMPAS_PORT; return the process and its URL once healthy."""
-    # The log goes to a file: a pipe nobody reads would block the server once it fills.
+    # The log goes to a file, because an unread pipe would block the server once it fills.
     log = tempfile.NamedTemporaryFile(prefix="kompas-serve-", suffix=".log", delete=False)
     process = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve"], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{env['KOMPAS_PORT']}"
@@ -112,7 +112,7 @@ def page():
         outside: list[str] = []
 
         def new_page():
-            context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+            context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900}, accept_downloads=True)
             context.route("**/*", guard)
             fresh = context.new_page()
             fresh.outside_requests = outside
@@ -214,10 +214,10 @@ def test_note_and_team_share_from_chat(server_url, page):
     colleague = page.new_user_page()
     login(colleague, server_url, USERS["member"], "/notities")
     colleague.goto(link if link.startswith("http") else f"{server_url}{link}")
-    shown = colleague.locator("main").inner_text()
-    assert answer_text[:60] in shown
-    assert "Nederlandse Arbeidsinspectie" in shown
-    assert "Bronnen" in shown
+    shared_page = colleague.locator("main").inner_text()
+    assert answer_text[:60] in shared_page
+    assert "Nederlandse Arbeidsinspectie" in shared_page
+    assert "Bronnen" in shared_page
     colleague.screenshot(path=str(SCREENSHOTS / "shared-thread.png"))
 
     outsider = page.new_user_page()

@@ -8,7 +8,8 @@ import uuid
 import httpx
 import pytest
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, PASSWORD, SCREENSHOTS, _free_port, _kompas, login, run_server, stop_server
+# The browser page fixture (Dutch locale, downloads on, other hosts blocked) is shared with the chat tests.
+from test_browser import PASSWORD, SCREENSHOTS, _free_port, _kompas, login, page, run_server, stop_server  # noqa: F401
 
 pytestmark = [pytest.mark.browser]
 RUN = uuid.uuid4().hex[:8]
@@ -28,29 +29,6 @@ def server_url(session_settings, built_index):
     process, url = run_server(env)
     yield url
     stop_server(process)
-
-
-@pytest.fixture()
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        outside: list[str] = []
-
-        def guard(route):
-            if route.request.url.startswith(("http://127.0.0.1", "http://localhost")):
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", guard)
-        page = context.new_page()
-        page.outside_requests = outside
-        yield page
-        browser.close()
 
 
 def _pdf_text(path) -> str:
