@@ -92,7 +92,7 @@ def split_sentences(text: str) -> list[str]:
     """Split Markdown text into plain sentences.
 
     List items count as sentences, except after a line that ends in a colon: those items are
-    joined to that line ("vier onderdelen: a; b; c."), so the lead-in never stands alone.
+    joined to that line ("vier onderdelen: a; b; c."), so the lead-in is never quoted alone.
     Bold markers and list bullets are removed. No language model or NLTK data is needed.
     """
     sentences: list[str] = []

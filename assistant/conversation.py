@@ -57,7 +57,7 @@ class ThreadStore:
     """Conversations kept in memory, bounded in number and age.
 
     NOTE: threads live in the server process only; with several workers or servers a follow-up
-    must reach the process that holds its thread. Stored chat history per user is a separate layer.
+    must reach the process that keeps its thread. Stored chat history per user is a separate layer.
 
     :param max_threads: the oldest threads are dropped beyond this number.
     :param ttl_seconds: threads unused for this long are dropped.

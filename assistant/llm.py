@@ -2,7 +2,7 @@
 
 The model sees only the retrieved cards, numbered. Its reply is accepted only when it passes
 the citation check: each sentence must end with the marker of a card it was given (sentences
-without one are dropped), and every number in a kept sentence must stand in the card it cites.
+without one are dropped), and every number in an accepted sentence must appear in the card it cites.
 Any failure, timeout or error returns None, and the caller uses the extractive answer.
 """
 
@@ -81,7 +81,7 @@ def check_answer(reply: str, kind: AnswerKind, context: list[Card], chapter_titl
     Sentences without a valid marker are dropped. A number that is not in the cited card, or a
     reply with no cited sentence left, rejects the whole reply.
     """
-    kept: list[tuple[str, int]] = []
+    accepted: list[tuple[str, int]] = []
     dropped = 0
     # Models write "Zin. [1]"; move markers before the full stop so each stays with its sentence.
     reply = re.sub(r"([.!?])((?:\s*\[\d+\])+)", r"\2\1", reply)
@@ -96,20 +96,20 @@ def check_answer(reply: str, kind: AnswerKind, context: list[Card], chapter_titl
         if missing:
             logger.warning("language model answer has %d number(s) not in the cited card; using the extractive answer", len(missing))
             return None
-        kept.append((text, markers[0] - 1))
+        accepted.append((text, markers[0] - 1))
     if dropped:
         logger.info("dropped %d uncited sentence(s) from the language model answer", dropped)
-    if not kept:
+    if not accepted:
         logger.info("language model answer had no cited sentence; using the extractive answer")
         return None
 
     order: list[int] = []
-    for _, index in kept:
+    for _, index in accepted:
         if index not in order:
             order.append(index)
-    statements = [f"{text} [{order.index(index) + 1}]" for text, index in kept]
+    statements = [f"{text} [{order.index(index) + 1}]" for text, index in accepted]
     citations = [
-        make_citation(context[index], chapter_titles, card_url, " ".join(text for text, cited in kept if cited == index))
+        make_citation(context[index], chapter_titles, card_url, " ".join(text for text, source in accepted if source == index))
         for index in order
     ]
     return Answer(

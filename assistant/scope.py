@@ -14,7 +14,7 @@ from assistant.analysis import normalise
 
 
 class Scope(str, Enum):
-    """Why a question gets a fixed reply; ``IN_SCOPE`` means the compass answers it."""
+    """The reason a question gets a fixed reply; ``IN_SCOPE`` means the compass answers it."""
 
     IN_SCOPE = "in-scope"
     ACUTE_DANGER = "acute-danger"

@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     )
     top_k: int = Field(default=8, ge=1, le=50, description="Number of chunks retrieved per question.")
     # NOTE: calibrated on the test question set (lowest in-scope best score 0.863) and twelve
-    # off-topic questions (highest 0.860); e5 scores cluster high, so the margin is thin.
+    # off-topic questions (highest 0.860). e5 scores cluster high, so the margin is thin.
     min_dense_score: float = Field(
         default=0.855,
         ge=0.0,
@@ -67,7 +67,7 @@ class Settings(BaseSettings):
 
     @property
     def index_dir(self) -> Path:
-        """Folder that holds the index builds and the pointer to the current one."""
+        """Folder that contains the index builds and the pointer to the current one."""
         return self.data_dir / "index"
 
     @property

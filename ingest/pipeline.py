@@ -31,7 +31,7 @@ MANIFEST_VERSION = 1
 
 @dataclass
 class IngestReport:
-    """What an ingest did: the serving build, sizes, and how many passages were embedded or cached."""
+    """Result of an ingest: the serving build, sizes, and how many passages were embedded or cached."""
 
     build_id: str
     cards: int

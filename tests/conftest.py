@@ -1,7 +1,7 @@
 """Shared fixtures: one real index build from the real content, reused by the whole session.
 
-The session data folder lives in ``.test-data/`` (ignored by git) so that its vector cache
-survives between local runs; every run still ingests, and a fresh clone embeds everything.
+The session data folder lives in ``.test-data/`` (ignored by git), so its vector cache survives
+between local runs. Every run still ingests, and a fresh clone embeds everything.
 """
 
 from __future__ import annotations

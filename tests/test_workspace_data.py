@@ -107,10 +107,10 @@ def test_delete_account_removes_personal_and_anonymises_team_notes(app):
     assert response.json()["team_notes_anonymised"] == 1
     assert leaver.get("/api/me").status_code == 401
     assert colleague.get(f"/api/notes/{personal}").status_code == 404
-    kept = colleague.get(f"/api/notes/{shared}").json()
-    assert kept["title"] == "Voor het team"
-    assert kept["mine"] is False
-    assert "vertrekker" not in json.dumps(kept)
+    team_note = colleague.get(f"/api/notes/{shared}").json()
+    assert team_note["title"] == "Voor het team"
+    assert team_note["mine"] is False
+    assert "vertrekker" not in json.dumps(team_note)
 
 
 def test_delete_account_needs_csrf(app):

@@ -152,5 +152,5 @@ def add_parsers(commands) -> None:
     backup.set_defaults(handler=cmd_backup)
     restore = commands.add_parser("restore", help="replace the workspace database with a backup file")
     restore.add_argument("file")
-    restore.add_argument("--force", action="store_true", help="replace a database that already holds accounts")
+    restore.add_argument("--force", action="store_true", help="replace a database that already contains accounts")
     restore.set_defaults(handler=cmd_restore)

@@ -236,7 +236,7 @@ def _save_note(user_id: int, payload: dict, thread_id: str | None) -> str:
 
 @cl.action_callback("save_note")
 async def save_note(action: cl.Action) -> None:
-    """Save the answer as a personal note; warn first when the question or answer holds personal data."""
+    """Save the answer as a personal note; warn first when the question or answer contains personal data."""
     user = await _current_user()
     if user is None:
         return

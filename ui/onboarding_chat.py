@@ -271,9 +271,9 @@ async def handle_action(user_id: int, payload: dict) -> None:
 async def _send_more(state: dict) -> None:
     assistant = get_assistant()
     chapter = _chapter(state)
-    shown = {card.id for card in key_cards(assistant.build, chapter, _route_ids(state["route"]))}
+    introduced = {card.id for card in key_cards(assistant.build, chapter, _route_ids(state["route"]))}
     extra = next((card for card in training.route_cards(assistant.build, state["route"])
-                  if card.chapter == chapter.id and not card.is_intro and card.id not in shown), None)
+                  if card.chapter == chapter.id and not card.is_intro and card.id not in introduced), None)
     if extra is None:
         await cl.Message(content=messages.ONBOARDING_NO_MORE, actions=_controls("next", "pause")).send()
         return

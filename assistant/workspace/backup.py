@@ -75,7 +75,7 @@ def read_backup(path: Path) -> dict:
 def restore_backup(database: Database, path: Path, force: bool = False) -> dict[str, int]:
     """Replace the workspace data with the backup in ``path``; return the row count per table.
 
-    :raises BackupError: when the database already holds accounts and ``force`` is not set.
+    :raises BackupError: when the database already contains accounts and ``force`` is not set.
     """
     payload = read_backup(path)
     tables = _tables(database)

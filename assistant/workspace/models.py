@@ -1,4 +1,4 @@
-"""Tables of the workspace. Every row that holds user content names the team it belongs to."""
+"""Tables of the workspace. Every row that contains user content names the team it belongs to."""
 
 from __future__ import annotations
 
