@@ -204,7 +204,7 @@ class _Draft:
         )
 
     def _suggestions(self) -> list[str]:
-        """Suggest follow-up questions from the related cards of the best card."""
+        """Suggest follow-up questions from the related cards of the best card: a title that is a question, else the card's first question."""
         if not self._quotes:
             return []
         cited = set(self._quotes)
@@ -214,7 +214,12 @@ class _Draft:
             related = self.cards.get(related_id)
             if related is None or related.id in cited or related.is_intro:
                 continue
-            suggestions.append(related.title if related.title.endswith("?") else f"Vertel meer over: {related.title}")
+            if related.title.endswith("?"):
+                suggestions.append(related.title)
+            elif related.questions:
+                suggestions.append(related.questions[0])
+            else:
+                suggestions.append(f"Vertel meer over: {related.title}")
             if len(suggestions) == MAX_SUGGESTIONS:
                 break
         return suggestions

@@ -47,7 +47,7 @@ class Assistant:
     """
 
     def __init__(self, settings: Settings, build: IndexBuild, embedder: Embedder) -> None:
-        second = load_second_embedder(settings.second_embedder, settings.embed_threads)
+        second = load_second_embedder(settings.second_embedder)
         for role, built_with, loaded in (
             ("embedder", build.manifest.get("embedder"), embedder.name),
             ("second embedder", build.manifest.get("second_embedder"), second.name if second else None),
@@ -65,8 +65,13 @@ class Assistant:
         self._lock = threading.Lock()
         self.chapter_titles = {chapter.id: chapter.title for chapter in build.chapters.values()}
         self.sections: dict[str, list[Section]] = {}
-        for chunk in build.chunks:
+        # A card's first section, which a hit on one of its questions leads to.
+        self._first_section: dict[str, int] = {}
+        for position, chunk in enumerate(build.chunks):
+            if chunk.question:
+                continue
             self.sections.setdefault(chunk.card_id, []).append(Section(heading=chunk.heading, text=chunk.text))
+            self._first_section.setdefault(chunk.card_id, position)
         self.card_url = settings.public_url.rstrip("/") + "/kaarten/{card_id}"
         self.llm = None
         if settings.llm_url and settings.llm_model:
@@ -103,31 +108,38 @@ class Assistant:
 
         Fused scores are adjusted per card: chapter introductions are weighted down by
         ``intro_weight``, and cards of the kind the question's wording shows are boosted by
-        ``kind_boost``. The dense similarities feed the relevance gate.
+        ``kind_boost``. A hit on a card question is weighted by ``question_weight`` and stands for
+        the card's first section; each section appears once, with its best score. The dense
+        similarities (of the sections, never of the questions) feed the relevance gate.
         """
         mode = mode or self.settings.fusion
         inputs = {"embedder": {"text": question}, "keyword": {"query": question}}
         if self.second_embedder is not None:
             inputs["second_embedder"] = {"text": question}
-        result = self._pipeline(mode).run(inputs)
+        fusion = self._pipeline(mode).run(inputs)["fusion"]
+        documents, dense = fusion["documents"], fusion["dense"]
         kind = detect_kind(question)
-        scored = []
-        limit = limit or self.settings.top_k
-        for doc in result["fusion"]["documents"][: limit * 3]:
-            card = self.build.cards[doc.meta["card_id"]]
+        best: dict[int, float] = {}
+        for doc in documents:
+            position = doc.meta["position"]
+            chunk = self.build.chunks[position]
+            card = self.build.cards[chunk.card_id]
             score = float(doc.score)
+            if chunk.question:
+                score *= self.settings.question_weight
+                position = self._first_section[chunk.card_id]
             if card.is_intro:
                 score *= self.settings.intro_weight
             if kind is not None and card.kind.value == kind.value:
                 score *= self.settings.kind_boost
-            scored.append((score, doc))
-        scored.sort(key=lambda item: item[0], reverse=True)
-        top = scored[:limit]
-        passages = [
-            Passage(card_id=doc.meta["card_id"], heading=doc.meta["heading"], text=doc.meta["text"], score=score)
-            for score, doc in top
-        ]
-        return passages, [float(doc.meta.get("dense", doc.score)) for _, doc in top]
+            if score > best.get(position, float("-inf")):
+                best[position] = score
+        top = sorted(best.items(), key=lambda item: item[1], reverse=True)[: limit or self.settings.top_k]
+        passages = []
+        for position, score in top:
+            chunk = self.build.chunks[position]
+            passages.append(Passage(card_id=chunk.card_id, heading=chunk.heading, text=chunk.text, score=score))
+        return passages, [float(dense[position]) for position, _ in top]
 
     def is_covered(self, question: str, dense_scores: list[float]) -> bool:
         """Decide whether the compass covers the question.

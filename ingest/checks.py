@@ -21,6 +21,8 @@ SHINGLE_WORDS = 4
 NEAR_DUPLICATE_SHARE = 0.5
 # The standard line that dates changing facts is meant to recur on many cards.
 _DATE_CHECK_LINE = re.compile(r"[^.]*gecontroleerd op \d{1,2} \w+ \d{4}[^.]*\.", re.IGNORECASE)
+# Card questions are search keys that lead to the card (see index.models.Card.questions).
+MIN_QUESTIONS = 2
 SUMMARY_HEADING = "In het kort"
 STEPS_HEADING = "Stappen"
 CONTACT_HEADING = "Contact"
@@ -46,6 +48,7 @@ def check_content(content_dir: Path) -> list[ContentProblem]:
         problems += _check_card(card, ids)
     problems += _check_chapters(content)
     problems += _check_near_duplicates(content.cards)
+    problems += _check_shared_questions(content.cards)
     return problems
 
 
@@ -80,7 +83,13 @@ def _check_card(card: Card, ids: set[str]) -> list[ContentProblem]:
     if card.is_intro and not card.reflection:
         problems.append(_problem(card, "reflection", "an introduction card needs reflection questions", "een introductiekaart heeft reflectievragen nodig"))
 
-    text = "\n".join([card.title, card.summary, card.body])
+    if len(card.questions) < MIN_QUESTIONS:
+        problems.append(
+            _problem(card, "questions", f"at least {MIN_QUESTIONS} questions are required",
+                     f"geef minstens {MIN_QUESTIONS} vragen die deze kaart beantwoordt, in de woorden van een beleidsadviseur")
+        )
+
+    text = "\n".join([card.title, card.summary, *card.questions, card.body])
     if find_bsns(text):
         problems.append(_problem(card, "body", "contains a number that passes the BSN eleven-test", "bevat een nummer dat op een BSN lijkt (elfproef); verwijder het"))
     if find_personal_phone_numbers(text):
@@ -99,6 +108,22 @@ def _check_chapters(content: Content) -> list[ContentProblem]:
             problems.append(ContentProblem(where, "id", "chapter has no cards, so the training route cannot reach it", "hoofdstuk heeft geen kaarten en is dus niet bereikbaar in het leerpad"))
         elif not any(card.is_intro for card in cards):
             problems.append(ContentProblem(where, "id", f"chapter has no introduction card (intro-{chapter.id})", f"hoofdstuk heeft geen introductiekaart (intro-{chapter.id})"))
+    return problems
+
+
+def _check_shared_questions(cards: list[Card]) -> list[ContentProblem]:
+    """Flag a question that two cards both list: it would lead to either card at random."""
+    owners: dict[str, Card] = {}
+    problems = []
+    for card in cards:
+        for question in card.questions:
+            key = " ".join(question.lower().split())
+            first = owners.setdefault(key, card)
+            if first.id != card.id:
+                problems.append(
+                    _problem(card, "questions", f"question {question!r} is also listed in {first.path}",
+                             f"de vraag '{question}' staat ook in {first.path}; laat elke vraag bij één kaart horen")
+                )
     return problems
 
 

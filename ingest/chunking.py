@@ -9,10 +9,14 @@ from index.models import Card, Chunk
 _HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
-def split_card(card: Card) -> list[Chunk]:
-    """Return one chunk per ``##`` section of the card body; text before the first heading is titled by the card.
+QUESTION_HEADING = "Vraag"
 
-    Empty sections are skipped. Chunk ids are ``<card-id>#<position>``.
+
+def split_card(card: Card) -> list[Chunk]:
+    """Return one chunk per ``##`` section of the card body, then one per card question.
+
+    Text before the first heading is titled by the card, and empty sections are skipped.
+    Chunk ids are ``<card-id>#<position>`` for sections and ``<card-id>#q<n>`` for questions.
     """
     sections: list[tuple[str, str]] = []
     matches = list(_HEADING.finditer(card.body))
@@ -25,7 +29,13 @@ def split_card(card: Card) -> list[Chunk]:
         if text:
             sections.append((match.group(1).strip(), text))
 
-    return [
+    chunks = [
         Chunk(id=f"{card.id}#{position}", card_id=card.id, heading=heading, text=text, position=position)
         for position, (heading, text) in enumerate(sections)
     ]
+    for number, question in enumerate(card.questions, start=1):
+        chunks.append(
+            Chunk(id=f"{card.id}#q{number}", card_id=card.id, heading=QUESTION_HEADING, text=question,
+                  position=len(sections) + number - 1, question=True)
+        )
+    return chunks

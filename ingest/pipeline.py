@@ -68,6 +68,9 @@ class CardSplitter:
 class CachedPassageEmbedder:
     """Embeds passages in batches, reusing vectors from the cache for unchanged text.
 
+    Card questions (documents whose chunk is a question) are embedded in the query role, the
+    role that users' questions are embedded in.
+
     :param embedder: the passage embedder.
     :param cache: the vector cache; new vectors are stored after each batch, so an interrupted
         ingest keeps the work it finished.
@@ -84,23 +87,26 @@ class CachedPassageEmbedder:
     @component.output_types(documents=list[Document], embedded=int, cached=int)
     def run(self, documents: list[Document]) -> dict:
         """Attach an embedding to every document; report how many were computed and reused."""
-        keys = [content_key(self.embedder.name, doc.content) for doc in documents]
+        roles = ["query" if doc.meta["chunk"].get("question") else "passage" for doc in documents]
+        keys = [content_key(self.embedder.name, doc.content, role) for doc, role in zip(documents, roles)]
         found = self.cache.get_many(keys)
         missing = sorted({i for i, key in enumerate(keys) if key not in found}, key=int)
-        # Equal passages share one key; embed each distinct text once.
+        # Equal texts in the same role share one key; embed each of them once.
         todo: dict[str, int] = {}
         for i in missing:
             todo.setdefault(keys[i], i)
         pending = list(todo.items())
 
         bar = tqdm(total=len(pending), desc=self.label, unit="passage", disable=not self.progress or not pending)
-        for start in range(0, len(pending), EMBED_BATCH_SIZE):
-            batch = pending[start:start + EMBED_BATCH_SIZE]
-            vectors = self.embedder.embed_passages([documents[i].content for _, i in batch])
-            new = {key: vector for (key, _), vector in zip(batch, vectors)}
-            self.cache.put_many(new)
-            found.update(new)
-            bar.update(len(batch))
+        for role, embed in (("passage", self.embedder.embed_passages), ("query", self.embedder.embed_queries)):
+            of_role = [(key, i) for key, i in pending if roles[i] == role]
+            for start in range(0, len(of_role), EMBED_BATCH_SIZE):
+                batch = of_role[start:start + EMBED_BATCH_SIZE]
+                vectors = embed([documents[i].content for _, i in batch])
+                new = {key: vector for (key, _), vector in zip(batch, vectors)}
+                self.cache.put_many(new)
+                found.update(new)
+                bar.update(len(batch))
         bar.close()
 
         embedded_documents = [
@@ -134,7 +140,7 @@ def run_ingest(settings: Settings, progress: bool = False, embedder: Embedder | 
     with open(settings.index_dir / ".ingest.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         embedder = embedder or load_embedder(settings.embedder, settings.embed_threads)
-        second = load_second_embedder(settings.second_embedder, settings.embed_threads)
+        second = load_second_embedder(settings.second_embedder)
         cache = VectorCache(settings.cache_dir / "vectors.sqlite")
         try:
             return _build(settings, content, embedder, second, cache, progress)

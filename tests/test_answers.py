@@ -132,7 +132,37 @@ def test_question_kind_is_classified(assistant, question, kind):
     assert assistant.ask(question).kind.value == kind
 
 
-@pytest.mark.parametrize("mode", ["dense", "keyword", "blend", "rrf", "rrf-matched"])
+def test_card_questions_lead_to_their_card_and_never_become_answer_text(assistant):
+    cards = list(assistant.build.cards.values())
+    questions = {question for card in cards for question in card.questions}
+    in_top3 = 0
+    for card in cards:
+        passages, dense_scores = assistant.retrieve(card.questions[0])
+        for passage in passages:
+            assert passage.text not in questions
+            assert passage.text in [section.text for section in assistant.sections[passage.card_id]]
+        assert len(dense_scores) == len(passages)
+        in_top3 += card.id in [passage.card_id for passage in passages[:3]]
+
+    assert in_top3 >= 0.9 * len(cards)
+
+
+def test_relevance_gate_reads_section_scores_not_question_scores(assistant):
+    # A question chunk holds the question itself, so its similarity to an equal question is
+    # near 1; the gate must see the similarity of the section the hit leads to instead.
+    card = assistant.card("partner-comensha")
+    passages, dense_scores = assistant.retrieve(card.questions[0])
+    vectors = assistant.build.vectors
+    query = assistant.embedder.embed_queries([card.questions[0]])[0]
+    positions = {(chunk.card_id, chunk.text): position for position, chunk in enumerate(assistant.build.chunks)}
+
+    for passage, score in zip(passages, dense_scores):
+        section = vectors.reconstruct(positions[(passage.card_id, passage.text)])
+        assert score == pytest.approx(float(section @ query), abs=1e-4)
+    assert max(dense_scores) < 0.97
+
+
+@pytest.mark.parametrize("mode", ["dense", "second", "keyword", "blend", "rrf", "rrf-matched"])
 def test_every_fusion_mode_answers(assistant, mode):
     answer = assistant.ask("Wat doet de AVIM van de politie?", mode=mode)
 

@@ -91,6 +91,8 @@ def test_card_page_is_dutch_html(client):
     assert '<html lang="nl">' in response.text
     assert "Acuut gevaar?" in response.text
     assert "Feiten gecontroleerd op" in response.text
+    assert "Vragen die deze kaart beantwoordt" in response.text
+    assert "/zoeken?q=Welk%20nummer%20bel%20ik" in response.text
 
 
 def test_chat_page_needs_login(client):

@@ -164,6 +164,27 @@ def test_personal_data_fails(content_copy, inserted, dutch):
     assert dutch in _messages(content_copy)
 
 
+def test_card_with_too_few_questions_fails(content_copy):
+    path = content_copy / CARD
+    text = re.sub(r"questions:\n(?:  - .*\n)+", 'questions:\n  - "Wat doe ik bij acuut gevaar?"\n', path.read_text(encoding="utf-8"))
+    path.write_text(text, encoding="utf-8")
+
+    assert "acuut-gevaar.md: veld 'questions': geef minstens 2 vragen" in _messages(content_copy)
+
+
+def test_question_listed_on_two_cards_fails(content_copy):
+    question = next(card for card in load_content(content_copy).cards if card.id != "acuut-gevaar").questions[0]
+    _edit(content_copy, CARD, "questions:\n", f'questions:\n  - "{question.upper()}"\n')
+
+    assert "staat ook in" in _messages(content_copy)
+
+
+def test_personal_data_in_a_question_fails(content_copy):
+    _edit(content_copy, CARD, "questions:\n", 'questions:\n  - "Mag ik j.jansen@gemeente.nl mailen?"\n')
+
+    assert "persoonlijk e-mailadres" in _messages(content_copy)
+
+
 def test_public_service_numbers_pass(content_copy):
     _edit(content_copy, CARD, "## Stappen", "Mail info@comensha.nl of bel 0800-2000.\n\n## Stappen")
 

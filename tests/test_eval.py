@@ -59,11 +59,12 @@ def test_heldout_regression_guard(assistant):
     blend = summarise(run_eval(assistant, heldout, mode="blend"))["overall"]
     keyword = summarise(run_eval(assistant, heldout, mode="keyword"))["overall"]
 
-    # NOTE: the targets are Recall@3 >= 0.90 and MRR@10 >= 0.85 with a 0.15 lead over keyword-only;
-    # the measured values (docs/benchmarks.md) meet the first, so these floors guard against regressions.
+    # NOTE: the targets are Recall@3 >= 0.90 and MRR@10 >= 0.85 with a 0.15 lead over keyword-only.
+    # Measured (docs/benchmarks.md): 0.982, 0.914 and a lead of 0.106, so the lead is guarded
+    # at a floor below the measured value, not at the target.
     assert blend["R@3"] >= 0.90
-    assert blend["MRR@10"] >= 0.82
-    assert blend["MRR@10"] > keyword["MRR@10"]
+    assert blend["MRR@10"] >= 0.85
+    assert blend["MRR@10"] - keyword["MRR@10"] >= 0.08
 
 
 def test_eval_cli_json(built_index, session_settings, monkeypatch, capsys):
@@ -91,6 +92,6 @@ def test_eval_rejects_broken_question_file(tmp_path, capsys):
     assert "broken.jsonl:1" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("mode", ["dense", "keyword", "blend", "rrf", "rrf-matched"])
+@pytest.mark.parametrize("mode", ["dense", "second", "keyword", "blend", "rrf", "rrf-matched"])
 def test_every_mode_ranks_cards(assistant, mode):
     assert assistant.rank_cards("Wat doet de AVIM?", mode=mode)

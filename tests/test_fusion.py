@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from haystack import Document
 from pydantic import ValidationError
 
 from index.embedder import load_second_embedder
@@ -12,62 +11,89 @@ from index.retrieval import ScoreFusion
 from index.settings import Settings
 
 
-def _docs(scores: dict[str, float]) -> list[Document]:
-    ordered = sorted(scores.items(), key=lambda item: item[1], reverse=True)
-    return [Document(id=doc_id, content=doc_id, score=score, meta={}) for doc_id, score in ordered]
+def _scores(build, values: dict[int, float], rest: float) -> np.ndarray:
+    scores = np.full(len(build.chunks), rest, dtype=np.float32)
+    for position, value in values.items():
+        scores[position] = value
+    return scores
 
 
-DENSE = {"a": 0.90, "b": 0.85, "c": 0.80}
-SECOND = {"a": 0.10, "b": 0.60, "c": 0.35}
-KEYWORD = {"c": 4.0}
+@pytest.fixture()
+def channels(assistant):
+    """Scores of three channels over the real build: chunks 0, 1 and 2 stand out, the rest are background."""
+    build = assistant.build
+    return build, {
+        "dense": _scores(build, {0: 0.90, 1: 0.85, 2: 0.80}, rest=0.80),
+        "second": _scores(build, {0: 0.10, 1: 0.60, 2: 0.35}, rest=0.10),
+        "keyword": _scores(build, {2: 4.0}, rest=0.0),
+    }
 
 
-def test_blend_weighs_three_channels():
-    fused = ScoreFusion(mode="blend", weight=0.6, second_weight=0.2).run(
-        dense=_docs(DENSE), keyword=_docs(KEYWORD), second=_docs(SECOND)
-    )["documents"]
-
-    scores = {doc.id: doc.score for doc in fused}
-    # min-max: dense a=1, b=0.5, c=0; second a=0, b=1, c=0.5; keyword c=1 (floor 0).
-    assert scores == pytest.approx({"a": 0.6, "b": 0.5, "c": 0.3})
-    assert [doc.id for doc in fused] == ["a", "b", "c"]
-    assert fused[0].meta["dense"] == pytest.approx(0.90)
+def _top(documents, count=3) -> dict[int, float]:
+    return {doc.meta["position"]: doc.score for doc in documents[:count]}
 
 
-def test_second_channel_can_change_the_order():
-    with_second = ScoreFusion(mode="blend", weight=0.4, second_weight=0.5).run(
-        dense=_docs(DENSE), keyword=_docs(KEYWORD), second=_docs(SECOND)
-    )["documents"]
+def test_blend_weighs_three_channels(channels):
+    build, scores = channels
+    result = ScoreFusion(build, mode="blend", weight=0.6, second_weight=0.2).run(**scores)
 
-    assert with_second[0].id == "b"
-
-
-def test_without_a_second_list_its_weight_goes_to_dense():
-    fused = ScoreFusion(mode="blend", weight=0.6, second_weight=0.2).run(dense=_docs(DENSE), keyword=_docs(KEYWORD))["documents"]
-
-    assert {doc.id: doc.score for doc in fused} == pytest.approx({"a": 0.8, "b": 0.4, "c": 0.2})
+    # min-max: dense 1, 0.5, 0; second 0, 1, 0.5; keyword 0, 0, 1 (floor 0).
+    assert _top(result["documents"]) == pytest.approx({0: 0.6, 1: 0.5, 2: 0.3})
+    assert [doc.meta["position"] for doc in result["documents"][:3]] == [0, 1, 2]
+    assert result["documents"][0].meta["dense"] == pytest.approx(0.90)
+    assert result["documents"][0].meta["card_id"] == build.chunks[0].card_id
+    assert result["dense"] is scores["dense"]
 
 
-def test_rrf_counts_every_channel():
-    fused = ScoreFusion(mode="rrf-matched").run(dense=_docs(DENSE), keyword=_docs(KEYWORD), second=_docs(SECOND))["documents"]
+def test_second_channel_can_change_the_order(channels):
+    build, scores = channels
+    result = ScoreFusion(build, mode="blend", weight=0.4, second_weight=0.5).run(**scores)
 
-    scores = {doc.id: doc.score for doc in fused}
-    assert scores["b"] == pytest.approx(1 / 62 + 1 / 61)
-    assert scores["c"] == pytest.approx(1 / 63 + 1 / 61 + 1 / 62)
+    assert result["documents"][0].meta["position"] == 1
 
 
-def test_second_mode_needs_the_second_list():
-    fusion = ScoreFusion(mode="second")
+def test_without_a_second_channel_its_weight_goes_to_dense(channels):
+    build, scores = channels
+    result = ScoreFusion(build, mode="blend", weight=0.6, second_weight=0.2).run(dense=scores["dense"], keyword=scores["keyword"])
 
-    assert [doc.id for doc in fusion.run(dense=_docs(DENSE), keyword=[], second=_docs(SECOND))["documents"]] == ["b", "c", "a"]
+    assert _top(result["documents"]) == pytest.approx({0: 0.8, 1: 0.4, 2: 0.2})
+
+
+def test_rrf_counts_every_channel(channels):
+    build, scores = channels
+    result = ScoreFusion(build, mode="rrf-matched").run(**scores)
+
+    fused = _top(result["documents"], count=len(build.chunks))
+    assert fused[1] == pytest.approx(1 / 62 + 1 / 61)
+    assert fused[2] == pytest.approx(1 / 63 + 1 / 61 + 1 / 62)
+
+
+def test_keyword_mode_keeps_only_matches(channels):
+    build, scores = channels
+    documents = ScoreFusion(build, mode="keyword").run(**scores)["documents"]
+
+    assert [doc.meta["position"] for doc in documents] == [2]
+
+
+def test_candidates_cap_the_documents(channels):
+    build, scores = channels
+
+    assert len(ScoreFusion(build, mode="blend", candidates=5).run(**scores)["documents"]) == 5
+
+
+def test_second_mode_needs_the_second_channel(channels):
+    build, scores = channels
+    fusion = ScoreFusion(build, mode="second")
+
+    assert [doc.meta["position"] for doc in fusion.run(**scores)["documents"][:3]] == [1, 2, 0]
     with pytest.raises(ValueError, match="second dense channel"):
-        fusion.run(dense=_docs(DENSE), keyword=[])
+        fusion.run(dense=scores["dense"], keyword=scores["keyword"])
 
 
 @pytest.mark.parametrize("weight, second_weight", [(0.9, 0.2), (-0.1, 0.0), (0.5, 1.2)])
-def test_fusion_rejects_bad_weights(weight, second_weight):
+def test_fusion_rejects_bad_weights(assistant, weight, second_weight):
     with pytest.raises(ValueError, match="blend weights"):
-        ScoreFusion(mode="blend", weight=weight, second_weight=second_weight)
+        ScoreFusion(assistant.build, mode="blend", weight=weight, second_weight=second_weight)
 
 
 def test_settings_reject_weights_above_one(monkeypatch):

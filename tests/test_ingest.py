@@ -15,7 +15,7 @@ from ingest.pipeline import run_ingest
 
 
 class FailingEmbedder:
-    """Wraps the real embedder and fails on the first passage batch, like an interrupted ingest."""
+    """Wraps the real embedder and fails on the first batch, like an interrupted ingest."""
 
     def __init__(self, embedder) -> None:
         self.name = embedder.name
@@ -25,7 +25,7 @@ class FailingEmbedder:
         raise KeyboardInterrupt("simulated interruption")
 
     def embed_queries(self, texts):
-        raise AssertionError("not used by ingest")
+        raise KeyboardInterrupt("simulated interruption")
 
 
 def _content_copy(tmp_path, settings: Settings) -> Settings:
@@ -49,6 +49,28 @@ def test_chunks_follow_headings(session_settings):
     assert all(chunk.card_id == "acuut-gevaar" for chunk in chunks)
     assert all("##" not in chunk.text for chunk in chunks)
     assert len({chunk.id for chunk in chunks}) == len(chunks)
+
+
+def test_card_questions_become_question_chunks(session_settings):
+    card = next(c for c in load_content(session_settings.content_dir).cards if c.id == "acuut-gevaar")
+
+    chunks = split_card(card)
+    questions = [chunk for chunk in chunks if chunk.question]
+
+    assert [chunk.text for chunk in questions] == card.questions
+    assert [chunk.id for chunk in questions] == [f"acuut-gevaar#q{n}" for n in range(1, len(card.questions) + 1)]
+    assert chunks[-len(questions):] == questions
+    assert questions[0].passage_text(card, None) == card.questions[0]
+
+
+def test_card_questions_are_embedded_as_queries(built_index, session_settings, embedder):
+    build = IndexBuild.load(session_settings.index_dir)
+    position = next(i for i, chunk in enumerate(build.chunks) if chunk.question)
+    stored = build.vectors.reconstruct(position)
+    text = build.chunks[position].text
+
+    assert stored @ embedder.embed_queries([text])[0] == pytest.approx(1.0, abs=1e-4)
+    assert stored @ embedder.embed_passages([text])[0] < 0.999
 
 
 def test_ingest_writes_loadable_build(fresh_settings, embedder):
