@@ -6,6 +6,8 @@ import logging
 import re
 import threading
 
+import numpy as np
+
 from assistant import messages
 from assistant.analysis import AnswerKind, classify_kind, detect_kind
 from assistant.answer import Answer, Passage, Section, compose_extractive, make_citation, read_more_links
@@ -65,13 +67,10 @@ class Assistant:
         self._lock = threading.Lock()
         self.chapter_titles = {chapter.id: chapter.title for chapter in build.chapters.values()}
         self.sections: dict[str, list[Section]] = {}
-        # A card's first section, which a hit on one of its questions leads to.
-        self._first_section: dict[str, int] = {}
-        for position, chunk in enumerate(build.chunks):
-            if chunk.question:
-                continue
-            self.sections.setdefault(chunk.card_id, []).append(Section(heading=chunk.heading, text=chunk.text))
-            self._first_section.setdefault(chunk.card_id, position)
+        for chunk in build.chunks:
+            if not chunk.question:
+                self.sections.setdefault(chunk.card_id, []).append(Section(heading=chunk.heading, text=chunk.text))
+        self._index_cards(build)
         self.card_url = settings.public_url.rstrip("/") + "/kaarten/{card_id}"
         self.llm = None
         if settings.llm_url and settings.llm_model:
@@ -103,43 +102,55 @@ class Assistant:
                 )
             return self._pipelines[mode]
 
-    def retrieve(self, question: str, mode: FusionMode | None = None, limit: int | None = None) -> tuple[list[Passage], list[float]]:
-        """Return the fused passages for ``question`` (best first, ``top_k`` at most) and their dense similarities.
+    def _index_cards(self, build: IndexBuild) -> None:
+        """Precompute, per chunk, its card's number and the card factors that do not depend on the question."""
+        card_ids = list(build.cards)
+        number = {card_id: i for i, card_id in enumerate(card_ids)}
+        self._chunk_card = np.array([number[chunk.card_id] for chunk in build.chunks])
+        self._is_question = np.array([chunk.question for chunk in build.chunks], dtype=bool)
+        self._card_has_questions = np.zeros(len(card_ids), dtype=bool)
+        self._card_has_questions[self._chunk_card[self._is_question]] = True
+        self._card_factor = np.array([self.settings.intro_weight if build.cards[c].is_intro else 1.0 for c in card_ids])
+        self._card_kind = np.array([build.cards[c].kind.value for c in card_ids])
 
-        Fused scores are adjusted per card: chapter introductions are weighted down by
+    def retrieve(self, question: str, mode: FusionMode | None = None, limit: int | None = None) -> tuple[list[Passage], list[float]]:
+        """Return the best card sections for ``question`` (best first, ``top_k`` at most) and their dense similarities.
+
+        A section's score mixes its own fused score with the best fused score of its card's
+        questions (``question_share``), so a card must match both in its text and in its
+        questions to rank high. Chapter introductions are then weighted down by
         ``intro_weight``, and cards of the kind the question's wording shows are boosted by
-        ``kind_boost``. A hit on a card question is weighted by ``question_weight`` and stands for
-        the card's first section; each section appears once, with its best score. The dense
-        similarities (of the sections, never of the questions) feed the relevance gate.
+        ``kind_boost``. The dense similarities (of the sections, never of the questions) feed
+        the relevance gate.
         """
         mode = mode or self.settings.fusion
         inputs = {"embedder": {"text": question}, "keyword": {"query": question}}
         if self.second_embedder is not None:
             inputs["second_embedder"] = {"text": question}
         fusion = self._pipeline(mode).run(inputs)["fusion"]
-        documents, dense = fusion["documents"], fusion["dense"]
+        fused, dense = fusion["scores"], fusion["dense"]
+
+        card = self._chunk_card
+        best_question = np.zeros(len(self._card_factor))
+        np.maximum.at(best_question, card[self._is_question], fused[self._is_question])
+        share = self.settings.question_share
+        mixed = np.where(self._card_has_questions[card], (1 - share) * fused + share * best_question[card], fused)
+        factor = self._card_factor.copy()
         kind = detect_kind(question)
-        best: dict[int, float] = {}
-        for doc in documents:
-            position = doc.meta["position"]
-            chunk = self.build.chunks[position]
-            card = self.build.cards[chunk.card_id]
-            score = float(doc.score)
-            if chunk.question:
-                score *= self.settings.question_weight
-                position = self._first_section[chunk.card_id]
-            if card.is_intro:
-                score *= self.settings.intro_weight
-            if kind is not None and card.kind.value == kind.value:
-                score *= self.settings.kind_boost
-            if score > best.get(position, float("-inf")):
-                best[position] = score
-        top = sorted(best.items(), key=lambda item: item[1], reverse=True)[: limit or self.settings.top_k]
+        if kind is not None:
+            factor[self._card_kind == kind.value] *= self.settings.kind_boost
+        scores = mixed * factor[card]
+        # Questions are never passages, and a section whose card matched nothing is no result.
+        scores[self._is_question] = -np.inf
+        scores[fused + best_question[card] <= 0] = -np.inf
+
+        order = np.argsort(-scores, kind="stable")[: limit or self.settings.top_k]
+        top = [int(position) for position in order if np.isfinite(scores[position])]
         passages = []
-        for position, score in top:
+        for position in top:
             chunk = self.build.chunks[position]
-            passages.append(Passage(card_id=chunk.card_id, heading=chunk.heading, text=chunk.text, score=score))
-        return passages, [float(dense[position]) for position, _ in top]
+            passages.append(Passage(card_id=chunk.card_id, heading=chunk.heading, text=chunk.text, score=float(scores[position])))
+        return passages, [float(dense[position]) for position in top]
 
     def is_covered(self, question: str, dense_scores: list[float]) -> bool:
         """Decide whether the compass covers the question.

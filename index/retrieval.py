@@ -112,9 +112,12 @@ class ScoreFusion:
         self.second_weight = second_weight
         self.candidates = candidates
 
-    @component.output_types(documents=list[Document], dense=np.ndarray)
+    @component.output_types(documents=list[Document], scores=np.ndarray, dense=np.ndarray)
     def run(self, dense: np.ndarray, keyword: np.ndarray, second: np.ndarray | None = None) -> dict:
-        """Return the best chunks as documents, best first with their fused score, and the dense scores of all chunks."""
+        """Return the best chunks as documents, best first with their fused score, plus the fused and dense scores of all chunks.
+
+        In ``keyword`` mode chunks without a match score 0 in the fused scores.
+        """
         matched = keyword > 0
         if self.mode == "dense":
             fused, keep = dense, None
@@ -135,7 +138,9 @@ class ScoreFusion:
         if keep is not None:
             order = order[keep[order]]
         documents = [self._document(int(position), float(fused[position]), float(dense[position])) for position in order[: self.candidates]]
-        return {"documents": documents, "dense": dense}
+        if keep is not None:
+            fused = np.where(keep, fused, 0.0)
+        return {"documents": documents, "scores": np.asarray(fused, dtype=np.float64), "dense": dense}
 
     def _blend(self, dense: np.ndarray, keyword: np.ndarray, second: np.ndarray | None) -> np.ndarray:
         dense_weight, second_weight = self.weight, self.second_weight
@@ -191,7 +196,8 @@ def build_query_pipeline(
 
     Run it with ``{"embedder": {"text": q}, "keyword": {"query": q}}``, and add
     ``"second_embedder": {"text": q}`` when there is a second embedder. The best chunks come out
-    under ``["fusion"]["documents"]``, the dense scores of all chunks under ``["fusion"]["dense"]``.
+    under ``["fusion"]["documents"]``; the fused and dense scores of all chunks under
+    ``["fusion"]["scores"]`` and ``["fusion"]["dense"]``.
     """
     pipeline = Pipeline()
     pipeline.add_component("embedder", QueryEmbedder(embedder))

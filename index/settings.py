@@ -53,8 +53,11 @@ class Settings(BaseSettings):
     kind_boost: float = Field(
         default=1.05, ge=1.0, le=2.0, description="Score factor for cards of the question's kind (Wat/Hoe/Met wie) when its wording shows the kind."
     )
-    question_weight: float = Field(
-        default=0.8, ge=0.0, le=1.0, description="Score factor for hits on a card's questions, which are shorter and match more easily than sections."
+    question_share: float = Field(
+        default=0.35,
+        ge=0.0,
+        le=1.0,
+        description="Share of a card's best question score in the score of each of its sections; the section's own score gets the rest.",
     )
     top_k: int = Field(default=8, ge=1, le=50, description="Number of chunks retrieved per question.")
     # NOTE: calibrated on the test question set (lowest in-scope best score 0.863) and twelve

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from assistant.service import Assistant
+
 from conftest import load_questions
 from ui.cli import main as kompas
 
@@ -145,6 +147,26 @@ def test_card_questions_lead_to_their_card_and_never_become_answer_text(assistan
         in_top3 += card.id in [passage.card_id for passage in passages[:3]]
 
     assert in_top3 >= 0.9 * len(cards)
+
+
+def test_question_share_mixes_the_best_question_into_every_section(assistant, session_settings):
+    question = "Met wie neem ik contact op bij een vermoeden van uitbuiting in de zorg?"
+    only_questions = Assistant(
+        session_settings.model_copy(update={"question_share": 1.0, "intro_weight": 1.0, "kind_boost": 1.0}),
+        assistant.build,
+        assistant.embedder,
+    )
+    inputs = {"embedder": {"text": question}, "keyword": {"query": question}, "second_embedder": {"text": question}}
+    fused = only_questions._pipeline("blend").run(inputs)["fusion"]["scores"]
+    best_question = max(
+        (position for position, chunk in enumerate(assistant.build.chunks) if chunk.question), key=lambda position: fused[position]
+    )
+
+    passages, _ = only_questions.retrieve(question)
+
+    assert passages[0].card_id == assistant.build.chunks[best_question].card_id
+    assert passages[0].score == pytest.approx(fused[best_question])
+    assert [p.card_id for p in assistant.retrieve(question)[0]] != [p.card_id for p in passages]
 
 
 def test_relevance_gate_reads_section_scores_not_question_scores(assistant):

@@ -43,6 +43,8 @@ def test_blend_weighs_three_channels(channels):
     assert result["documents"][0].meta["dense"] == pytest.approx(0.90)
     assert result["documents"][0].meta["card_id"] == build.chunks[0].card_id
     assert result["dense"] is scores["dense"]
+    assert result["scores"][:3] == pytest.approx([0.6, 0.5, 0.3])
+    assert result["scores"].shape == (len(build.chunks),)
 
 
 def test_second_channel_can_change_the_order(channels):
@@ -70,9 +72,10 @@ def test_rrf_counts_every_channel(channels):
 
 def test_keyword_mode_keeps_only_matches(channels):
     build, scores = channels
-    documents = ScoreFusion(build, mode="keyword").run(**scores)["documents"]
+    result = ScoreFusion(build, mode="keyword").run(**scores)
 
-    assert [doc.meta["position"] for doc in documents] == [2]
+    assert [doc.meta["position"] for doc in result["documents"]] == [2]
+    assert np.flatnonzero(result["scores"]).tolist() == [2]
 
 
 def test_candidates_cap_the_documents(channels):
