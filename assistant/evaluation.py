@@ -83,14 +83,26 @@ def score_rankings(results: list[QuestionResult]) -> None:
 
 
 def run_eval(assistant: Assistant, questions: list[EvalQuestion], mode: str | None = None) -> list[QuestionResult]:
-    """Rank cards for every question through the real pipeline and score the rankings."""
+    """Rank cards for every question through the real pipeline and score the rankings.
+
+    ``answered`` is 1 when the full ``ask`` gives an answer rather than a fixed or "not found"
+    reply; it is measured outside the timed ranking.
+    """
     results = []
     for item in questions:
         start = time.perf_counter()
         ranked = assistant.rank_cards(item.question, history=item.history, mode=mode)
         results.append(QuestionResult(question=item, ranked=ranked, seconds=time.perf_counter() - start))
     score_rankings(results)
+    for result in results:
+        item = result.question
+        result.scores["answered"] = float(assistant.ask(item.question, history=item.history, mode=mode).answered)
     return results
+
+
+def count_answered(assistant: Assistant, questions: list[str], mode: str | None = None) -> int:
+    """Return how many of ``questions`` get an answer; for off-topic questions this should stay near zero."""
+    return sum(assistant.ask(question, mode=mode).answered for question in questions)
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -121,7 +133,7 @@ def summarise(results: list[QuestionResult]) -> dict:
 
 def format_table(summary: dict, title: str) -> str:
     """Render a summary as a Markdown table."""
-    metrics = ["R@1", "R@3", "R@5", "MRR@10", "nDCG@10"]
+    metrics = ["R@1", "R@3", "R@5", "MRR@10", "nDCG@10", "answered"]
     lines = [f"### {title}", "", "| group | n | " + " | ".join(metrics) + " |", "|---|---|" + "---|" * len(metrics)]
 
     def row(name: str, values: dict) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from typing import NamedTuple
 
 import numpy as np
 
@@ -21,6 +22,14 @@ from index.store import IndexBuild
 from index.text import tokenize
 
 logger = logging.getLogger(__name__)
+
+
+class Similarity(NamedTuple):
+    """The best dense similarity of a question to any card section and to any card question."""
+
+    section: float
+    question: float
+
 
 EMERGENCY_CARD_ID = "acuut-gevaar"
 LIMITS_CARD_ID = "grenzen-van-het-kompas"
@@ -114,14 +123,18 @@ class Assistant:
         self._card_kind = np.array([build.cards[c].kind.value for c in card_ids])
 
     def retrieve(self, question: str, mode: FusionMode | None = None, limit: int | None = None) -> tuple[list[Passage], list[float]]:
-        """Return the best card sections for ``question`` (best first, ``top_k`` at most) and their dense similarities.
+        """Return the best card sections for ``question`` (best first, ``top_k`` at most) and their dense similarities."""
+        passages, dense_scores, _ = self._search(question, mode, limit)
+        return passages, dense_scores
+
+    def _search(self, question: str, mode: FusionMode | None, limit: int | None) -> tuple[list[Passage], list[float], Similarity]:
+        """Rank the card sections for ``question``; also return the best dense similarity to any section and to any card question.
 
         A section's score mixes its own fused score with the best fused score of its card's
         questions (``question_share``), so a card must match both in its text and in its
         questions to rank high. Chapter introductions are then weighted down by
         ``intro_weight``, and cards of the kind the question's wording shows are boosted by
-        ``kind_boost``. The dense similarities (of the sections, never of the questions) feed
-        the relevance gate.
+        ``kind_boost``.
         """
         mode = mode or self.settings.fusion
         inputs = {"embedder": {"text": question}, "keyword": {"query": question}}
@@ -150,15 +163,19 @@ class Assistant:
         for position in top:
             chunk = self.build.chunks[position]
             passages.append(Passage(card_id=chunk.card_id, heading=chunk.heading, text=chunk.text, score=float(scores[position])))
-        return passages, [float(dense[position]) for position in top]
+        similarity = Similarity(
+            section=float(dense[~self._is_question].max(initial=0.0)), question=float(dense[self._is_question].max(initial=0.0))
+        )
+        return passages, [float(dense[position]) for position in top], similarity
 
-    def is_covered(self, question: str, dense_scores: list[float]) -> bool:
+    def is_covered(self, question: str, similarity: Similarity) -> bool:
         """Decide whether the compass covers the question.
 
-        The best dense similarity must reach ``min_dense_score``, unless the question names an
+        The best dense similarity to a card section must reach ``min_dense_score``, or the best
+        to a card question must reach ``min_question_score``, unless the question names an
         identifier (a number or an acronym) that occurs in the compass.
         """
-        if dense_scores and max(dense_scores) >= self.settings.min_dense_score:
+        if similarity.section >= self.settings.min_dense_score or similarity.question >= self.settings.min_question_score:
             return True
         vocabulary = self.build.keyword.vocab_dict
         identifiers = [token for match in _IDENTIFIER.findall(question) for token in tokenize(match)]
@@ -186,9 +203,13 @@ class Assistant:
             return self._fixed_reply(scope)
 
         resolved = resolve_question(question, history or [])
-        passages, dense_scores = self.retrieve(resolved, mode)
-        if not passages or (mode != "keyword" and not self.is_covered(resolved, dense_scores)):
-            logger.info("question not covered by the compass (best dense score %.3f)", max(dense_scores, default=0.0))
+        passages, _, similarity = self._search(resolved, mode, None)
+        if not passages or (mode != "keyword" and not self.is_covered(resolved, similarity)):
+            logger.info(
+                "question not covered by the compass (best similarity %.3f to a section, %.3f to a card question)",
+                similarity.section,
+                similarity.question,
+            )
             return self._no_answer()
 
         best_card = self.build.cards[passages[0].card_id]

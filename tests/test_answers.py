@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
-from assistant.service import Assistant
+from assistant.conversation import resolve_question
+from assistant.evaluation import load_question_set
+from assistant.scope import Scope, classify_scope
+from assistant.service import Assistant, Similarity
 
-from conftest import load_questions
+from conftest import QUESTIONS_FILE, load_questions
 from ui.cli import main as kompas
+
+EVAL_FILE = QUESTIONS_FILE.parent / "eval_questions.jsonl"
 
 QUESTIONS = load_questions()
 CORE = [row for row in QUESTIONS if row.get("set") == "core"]
@@ -121,6 +127,36 @@ def test_off_topic_is_not_answered(assistant, question):
     assert "geen betrouwbaar antwoord" in answer.answer
 
 
+OFF_TOPIC_FILE = Path(__file__).parent / "data" / "off_topic.txt"
+
+
+@pytest.mark.parametrize(
+    ("section", "question", "covered"),
+    [(0.86, 0.50, True), (0.80, 0.91, True), (0.85, 0.89, False)],
+)
+def test_gate_thresholds(assistant, section, question, covered):
+    assert assistant.is_covered("Waar moet ik op letten?", Similarity(section, question)) is covered
+
+
+def test_gate_lets_identifiers_through(assistant):
+    assert assistant.is_covered("273f", Similarity(0.70, 0.70)) is True
+
+
+def test_gate_on_off_topic_and_in_scope_questions(assistant):
+    # NOTE: guards the measured rates (docs/benchmarks.md): 2 of 30 off-topic questions answered,
+    # 214 of 238 in-scope questions answered.
+    off_topic = [line for line in OFF_TOPIC_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    in_scope = [row for row in load_question_set(EVAL_FILE) + load_question_set(QUESTIONS_FILE)
+                if classify_scope(resolve_question(row.question, row.history)) == Scope.IN_SCOPE]
+
+    answered_off_topic = sum(assistant.ask(question).answered for question in off_topic)
+    answered_in_scope = sum(assistant.ask(row.question, history=row.history).answered for row in in_scope)
+
+    assert len(off_topic) == 30
+    assert answered_off_topic <= 2
+    assert answered_in_scope >= 0.88 * len(in_scope)
+
+
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
@@ -134,7 +170,7 @@ def test_question_kind_is_classified(assistant, question, kind):
     assert assistant.ask(question).kind.value == kind
 
 
-def test_card_questions_lead_to_their_card_and_never_become_answer_text(assistant):
+def test_card_questions_are_never_passages(assistant):
     cards = list(assistant.build.cards.values())
     questions = {question for card in cards for question in card.questions}
     in_top3 = 0
@@ -149,7 +185,7 @@ def test_card_questions_lead_to_their_card_and_never_become_answer_text(assistan
     assert in_top3 >= 0.9 * len(cards)
 
 
-def test_question_share_mixes_the_best_question_into_every_section(assistant, session_settings):
+def test_question_share_of_one(assistant, session_settings):
     question = "Met wie neem ik contact op bij een vermoeden van uitbuiting in de zorg?"
     only_questions = Assistant(
         session_settings.model_copy(update={"question_share": 1.0, "intro_weight": 1.0, "kind_boost": 1.0}),

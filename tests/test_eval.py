@@ -44,7 +44,7 @@ def test_metrics_of_a_perfect_and_a_missed_question(assistant):
     results = run_eval(assistant, questions)
     summary = summarise(results)
 
-    assert results[0].scores == {"R@1": 1.0, "R@3": 1.0, "R@5": 1.0, "MRR@10": 1.0, "nDCG@10": 1.0}
+    assert results[0].scores == {"R@1": 1.0, "R@3": 1.0, "R@5": 1.0, "MRR@10": 1.0, "nDCG@10": 1.0, "answered": 1.0}
     assert results[1].scores["R@5"] == 0.0
     assert results[1].scores["MRR@10"] == 0.0
     assert summary["overall"]["MRR@10"] == 0.5
@@ -73,7 +73,9 @@ def test_eval_cli_json(built_index, session_settings, monkeypatch, capsys):
 
     get_settings.cache_clear()
     try:
-        assert kompas(["eval", "--questions", str(QUESTIONS_FILE), "--mode", "dense", "--mode", "blend", "--json"]) == 0
+        off_topic = QUESTIONS_FILE.parent / "off_topic.txt"
+        arguments = ["eval", "--questions", str(QUESTIONS_FILE), "--mode", "dense", "--mode", "blend", "--off-topic", str(off_topic), "--json"]
+        assert kompas(arguments) == 0
     finally:
         get_settings.cache_clear()
     report = json.loads(capsys.readouterr().out)
@@ -82,6 +84,14 @@ def test_eval_cli_json(built_index, session_settings, monkeypatch, capsys):
     for summary in report["modes"].values():
         assert {"overall", "split", "kind", "tag", "latency_ms"} <= set(summary)
         assert 0.0 <= summary["overall"]["MRR@10"] <= 1.0
+        assert 0.8 <= summary["overall"]["answered"] <= 1.0
+        assert summary["off_topic"]["n"] == 30
+        assert summary["off_topic"]["answered"] <= 3
+
+
+def test_eval_rejects_unreadable_off_topic_file(tmp_path, capsys):
+    assert kompas(["eval", "--questions", str(QUESTIONS_FILE), "--off-topic", str(tmp_path / "missing.txt")]) == 2
+    assert "buiten het onderwerp" in capsys.readouterr().err
 
 
 def test_eval_rejects_broken_question_file(tmp_path, capsys):

@@ -87,7 +87,7 @@ DEFAULT_QUESTION_SETS = ("tests/data/questions.jsonl", "tests/data/eval_question
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluation import format_table, load_question_set, run_eval, summarise
+    from assistant.evaluation import count_answered, format_table, load_question_set, run_eval, summarise
     from index.settings import REPO_ROOT
 
     paths = [Path(path) for path in args.questions] if args.questions else [REPO_ROOT / path for path in DEFAULT_QUESTION_SETS]
@@ -103,6 +103,13 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     if not questions:
         print("De vragenset bevat geen vragen voor deze selectie.", file=sys.stderr)
         return 2
+    off_topic: list[str] = []
+    if args.off_topic:
+        try:
+            off_topic = [line.strip() for line in Path(args.off_topic).read_text(encoding="utf-8").splitlines() if line.strip()]
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"Het bestand met vragen buiten het onderwerp kan niet worden gelezen: {error}", file=sys.stderr)
+            return 2
     assistant = _load_assistant()
     if assistant is None:
         return 1
@@ -112,6 +119,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     for mode in modes:
         results = run_eval(assistant, questions, mode=mode)
         report[mode] = summarise(results)
+        if off_topic:
+            report[mode]["off_topic"] = {"n": len(off_topic), "answered": count_answered(assistant, off_topic, mode=mode)}
         if args.misses:
             for result in results:
                 if result.scores["R@3"] < 1:
@@ -123,6 +132,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         embedders = assistant.embedder.name + (f" + {second}" if second else "")
         for mode, summary in report.items():
             print(format_table(summary, f"{mode} ({embedders}, {len(questions)} questions, split {args.split})"))
+            if "off_topic" in summary:
+                print(f"\nOff-topic questions answered: {summary['off_topic']['answered']} of {summary['off_topic']['n']}.")
             print()
     return 0
 
@@ -188,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--questions", action="append", help="JSONL question set (repeatable; default: the sets in tests/data)")
     evaluate.add_argument("--mode", action="append", choices=FUSION_CHOICES, help="fusion mode (repeatable; default: KOMPAS_FUSION)")
     evaluate.add_argument("--split", choices=["all", "tune", "heldout"], default="all", help="which part of the set to run (default: all)")
+    evaluate.add_argument("--off-topic", help="text file with one off-topic question per line; reports how many get an answer")
     evaluate.add_argument("--json", action="store_true", help="print the results as JSON")
     evaluate.add_argument("--misses", action="store_true", help="list questions whose expected card is not in the top 3 (stderr)")
     evaluate.set_defaults(handler=_cmd_eval)
