@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+NO_ANSWER_NEAR = (
+    "Daar heb ik in het kompas geen betrouwbaar antwoord op gevonden. "
+    "Ik geef liever geen antwoord dan een gok. Deze kaarten komen het dichtst in de buurt; "
+    "kijk of een ervan je vraag beantwoordt, of formuleer je vraag anders."
+)
+
 NO_ANSWER = (
     "Daar heb ik in het kompas geen betrouwbaar antwoord op gevonden. "
     "Ik geef liever geen antwoord dan een gok. Probeer je vraag anders te formuleren, "

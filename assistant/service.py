@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant import messages
 from assistant.analysis import AnswerKind, classify_kind, detect_kind
-from assistant.answer import Answer, Passage, Section, compose_extractive, make_citation, read_more_links
+from assistant.answer import Answer, CardLink, Passage, Section, compose_extractive, make_citation, read_more_links
 from assistant.conversation import resolve_question
 from assistant.scope import Scope, classify_scope
 from index.embedder import Embedder, load_embedder, load_second_embedder
@@ -32,6 +32,8 @@ class Similarity(NamedTuple):
 
 
 EMERGENCY_CARD_ID = "acuut-gevaar"
+# Cards linked when a question falls just short of the coverage gate.
+NEAR_MISS_CARDS = 3
 LIMITS_CARD_ID = "grenzen-van-het-kompas"
 
 # Fixed replies per scope: the message, the answer kind, whether it counts as answered, and the card cited.
@@ -210,7 +212,7 @@ class Assistant:
                 similarity.section,
                 similarity.question,
             )
-            return self._no_answer()
+            return self._no_answer(passages if self._is_near_miss(similarity) else [])
 
         best_card = self.build.cards[passages[0].card_id]
         kind = classify_kind(question, fallback=best_card.kind)
@@ -231,7 +233,22 @@ class Assistant:
             logger.warning("card %s for fixed replies is missing from build %s", card_id, self.build.build_id)
         return Answer(answer=text, kind=kind, answered=answered, citations=citations, read_more=read_more_links(citations))
 
-    def _no_answer(self) -> Answer:
+    def _is_near_miss(self, similarity: Similarity) -> bool:
+        margin = self.settings.near_miss_margin
+        return (
+            similarity.section >= self.settings.min_dense_score - margin
+            or similarity.question >= self.settings.min_question_score - margin
+        )
+
+    def _no_answer(self, near: list[Passage]) -> Answer:
+        """Say that the compass has no reliable answer; link up to three ``near`` cards when there are any."""
+        card_ids = list(dict.fromkeys(passage.card_id for passage in near))[:NEAR_MISS_CARDS]
+        if card_ids:
+            links = [
+                CardLink(card_id=card_id, title=self.build.cards[card_id].title, url=self.card_url.format(card_id=card_id))
+                for card_id in card_ids
+            ]
+            return Answer(answer=messages.NO_ANSWER_NEAR, kind=AnswerKind.OUT_OF_SCOPE, answered=False, citations=[], read_more=links)
         topics = ", ".join(title for title in self.chapter_titles.values())
         return Answer(
             answer=messages.NO_ANSWER.format(topics=topics), kind=AnswerKind.OUT_OF_SCOPE, answered=False, citations=[]

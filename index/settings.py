@@ -76,6 +76,12 @@ class Settings(BaseSettings):
         le=1.0,
         description="Best dense similarity to a card question from which a question counts as covered, whatever its section scores.",
     )
+    near_miss_margin: float = Field(
+        default=0.02,
+        ge=0.0,
+        le=1.0,
+        description="A question this close below both coverage thresholds gets no answer, but links to the closest cards.",
+    )
     llm_url: str = Field(default="", description="Base URL of an OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp); empty = extractive answers only.")
     llm_model: str = Field(default="", description="Model name at the LLM endpoint.")
     llm_api_key: SecretStr = Field(default=SecretStr(""), description="API key of the LLM endpoint, if it needs one.")

@@ -9,6 +9,7 @@ import pytest
 from assistant.answer import split_sentences
 from assistant.conversation import resolve_question
 from assistant.evaluation import load_question_set
+from assistant.service import Assistant
 from conftest import QUESTIONS_FILE
 
 EVAL_FILE = QUESTIONS_FILE.parent / "eval_questions.jsonl"
@@ -105,3 +106,21 @@ def test_not_found_has_no_suggestions(assistant, question):
 
     assert answer.answered is False
     assert answer.read_more == []
+
+
+@pytest.mark.parametrize("margin", [0.5, 0.0])
+def test_near_miss_links(assistant, session_settings, margin):
+    strict = session_settings.model_copy(update={"min_dense_score": 0.99, "min_question_score": 0.99, "near_miss_margin": margin})
+
+    answer = Assistant(strict, assistant.build, assistant.embedder).ask("Wat doet CoMensha?")
+
+    assert answer.answered is False
+    assert answer.citations == []
+    if margin:
+        assert "dichtst in de buurt" in answer.answer
+        assert 1 <= len(answer.read_more) <= 3
+        assert answer.read_more[0].card_id == "partner-comensha"
+        assert answer.read_more[0].url.endswith("/kaarten/partner-comensha")
+    else:
+        assert "geen betrouwbaar antwoord" in answer.answer
+        assert answer.read_more == []

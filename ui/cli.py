@@ -140,6 +140,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 def _print_answer(answer) -> None:
     print(textwrap.fill(answer.answer, width=100))
+    if answer.read_more and not answer.citations:
+        print("\nKaarten die in de buurt komen:")
+        for link in answer.read_more:
+            print(f"  - {link.title}\n      {link.url}")
     if answer.citations:
         print("\nBronnen:")
         for number, citation in enumerate(answer.citations, start=1):
