@@ -85,8 +85,8 @@ def score_rankings(results: list[QuestionResult]) -> None:
 def run_eval(assistant: Assistant, questions: list[EvalQuestion], mode: str | None = None) -> list[QuestionResult]:
     """Rank cards for every question through the real pipeline and score the rankings.
 
-    ``answered`` is 1 when the full ``ask`` gives an answer rather than a fixed or "not found"
-    reply; it is measured outside the timed ranking.
+    ``answered`` is 1 when the full ``ask`` returns a composed reply, not a fixed or "not found"
+    one. It is measured outside the timed ranking.
     """
     results = []
     for item in questions:

@@ -32,9 +32,9 @@ class Similarity(NamedTuple):
 
 
 EMERGENCY_CARD_ID = "acuut-gevaar"
+LIMITS_CARD_ID = "grenzen-van-het-kompas"
 # Cards linked when a question falls just short of the coverage gate.
 NEAR_MISS_CARDS = 3
-LIMITS_CARD_ID = "grenzen-van-het-kompas"
 
 # Fixed replies per scope: the message, the answer kind, whether it counts as answered, and the card cited.
 _FIXED_REPLIES = {
@@ -241,7 +241,7 @@ class Assistant:
         )
 
     def _no_answer(self, near: list[Passage]) -> Answer:
-        """Say that the compass has no reliable answer; link up to three ``near`` cards when there are any."""
+        """Build the "not found" reply, with links to up to three cards of ``near`` when it is not empty."""
         card_ids = list(dict.fromkeys(passage.card_id for passage in near))[:NEAR_MISS_CARDS]
         if card_ids:
             links = [

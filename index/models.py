@@ -59,8 +59,8 @@ class Card(BaseModel):
     order: int = Field(default=100, ge=0)
     tags: list[str] = Field(default_factory=list)
     summary: str = Field(min_length=10)
-    # Questions this card answers, in an advisor's words. They are indexed as extra search keys
-    # that lead to the card. They are never shown as answer text.
+    # Questions this card covers, in an advisor's words. They are indexed as extra search keys
+    # for the card and are never quoted in a reply.
     questions: list[str] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
     reviewed: dt.date
@@ -98,8 +98,8 @@ class Chapter(BaseModel):
 class Chunk(BaseModel):
     """A passage of a card: one section below a ``##`` heading, or one of the card's questions.
 
-    A question chunk (``question`` true) is a search key only: it is embedded as a query, and a
-    hit on it leads to the card's first section.
+    A question chunk (``question`` true) is a search key only. It is embedded as a query, and its
+    score counts towards the sections of its card.
     """
 
     id: str

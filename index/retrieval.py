@@ -7,18 +7,19 @@ There are up to three channels: the main dense channel (e5), an optional second 
 from __future__ import annotations
 
 import os
+from typing import get_args
 
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 
 import numpy as np  # noqa: E402
-from haystack import Document, Pipeline, component  # noqa: E402
+from haystack import Pipeline, component  # noqa: E402
 
 from index.embedder import Embedder  # noqa: E402
 from index.settings import FusionMode  # noqa: E402
 from index.store import IndexBuild  # noqa: E402
 from index.text import tokenize  # noqa: E402
 
-FUSION_MODES: tuple[str, ...] = ("dense", "second", "keyword", "blend", "rrf", "rrf-matched")
+FUSION_MODES: tuple[str, ...] = get_args(FusionMode)
 # Reciprocal rank fusion constant: 60 as in Cormack, Clarke and Buettcher (SIGIR 2009).
 RRF_K = 60
 
@@ -86,80 +87,57 @@ class KeywordRetriever:
 
 @component
 class ScoreFusion:
-    """Combines the channels' score arrays into one ranking of chunk documents.
+    """Fusion of the channels' score arrays into one fused score per chunk.
 
-    Modes: ``dense``, ``second`` or ``keyword`` (one channel only; keyword keeps only chunks
-    that match), ``blend`` (min-max normalised scores: ``weight`` for the main dense channel,
+    Modes: ``dense``, ``second`` or ``keyword`` (one channel only; chunks without a keyword
+    match score 0), ``blend`` (min-max normalised scores: ``weight`` for the main dense channel,
     ``second_weight`` for the second and the rest for keyword), ``rrf`` (reciprocal rank fusion
     of all full lists) and ``rrf-matched`` (reciprocal rank fusion with keyword matches only).
     Without a second channel its weight goes to the main dense channel.
 
-    :param build: the index build the scores refer to.
-    :param candidates: how many of the best chunks become documents.
     :raises ValueError: for an unknown mode or weights outside 0..1.
     """
 
-    def __init__(
-        self, build: IndexBuild, mode: FusionMode = "blend", weight: float = 0.6, second_weight: float = 0.2, candidates: int = 200
-    ) -> None:
+    def __init__(self, mode: FusionMode = "blend", weight: float = 0.6, second_weight: float = 0.2) -> None:
         if mode not in FUSION_MODES:
             raise ValueError(f"unknown fusion mode {mode!r}; valid modes: {', '.join(FUSION_MODES)}")
         if not (0.0 <= weight <= 1.0 and 0.0 <= second_weight <= 1.0 and weight + second_weight <= 1.0 + 1e-9):
             raise ValueError(f"blend weights must be between 0 and 1 and add up to 1 at most, got {weight} and {second_weight}")
-        self.build = build
         self.mode = mode
         self.weight = weight
         self.second_weight = second_weight
-        self.candidates = candidates
 
-    @component.output_types(documents=list[Document], scores=np.ndarray, dense=np.ndarray)
+    @component.output_types(scores=np.ndarray, dense=np.ndarray)
     def run(self, dense: np.ndarray, keyword: np.ndarray, second: np.ndarray | None = None) -> dict:
-        """Return the best chunks as documents, best first with their fused score, plus the fused and dense scores of all chunks.
-
-        In ``keyword`` mode chunks without a match score 0 in the fused scores.
-        """
-        matched = keyword > 0
+        """Return the fused score of every chunk, in build order, and the main dense scores passed through."""
         if self.mode == "dense":
-            fused, keep = dense, None
+            fused = dense
         elif self.mode == "second":
             if second is None:
                 raise ValueError("fusion mode 'second' needs the second dense channel")
-            fused, keep = second, None
+            fused = second
         elif self.mode == "keyword":
-            fused, keep = keyword, matched
+            fused = keyword
         elif self.mode == "blend":
-            fused, keep = self._blend(dense, keyword, second), None
+            fused = self._blend(dense, keyword, second)
         else:
-            channels = [_ranks(dense), _ranks(keyword, only=None if self.mode == "rrf" else matched)]
+            only = None if self.mode == "rrf" else keyword > 0
+            channels = [_ranks(dense), _ranks(keyword, only=only)]
             if second is not None:
                 channels.append(_ranks(second))
-            fused, keep = sum(1.0 / (RRF_K + rank) for rank in channels), None
-        order = np.argsort(-fused, kind="stable")
-        if keep is not None:
-            order = order[keep[order]]
-        documents = [self._document(int(position), float(fused[position]), float(dense[position])) for position in order[: self.candidates]]
-        if keep is not None:
-            fused = np.where(keep, fused, 0.0)
-        return {"documents": documents, "scores": np.asarray(fused, dtype=np.float64), "dense": dense}
+            fused = sum(1.0 / (RRF_K + rank) for rank in channels)
+        return {"scores": np.asarray(fused, dtype=np.float64), "dense": dense}
 
     def _blend(self, dense: np.ndarray, keyword: np.ndarray, second: np.ndarray | None) -> np.ndarray:
         dense_weight, second_weight = self.weight, self.second_weight
         if second is None:
             dense_weight, second_weight = self.weight + self.second_weight, 0.0
         keyword_weight = max(0.0, 1.0 - dense_weight - second_weight)
+
         fused = dense_weight * _min_max(dense) + keyword_weight * _min_max(keyword, floor=0.0)
         if second is not None:
             fused += second_weight * _min_max(second)
         return fused
-
-    def _document(self, position: int, score: float, dense: float) -> Document:
-        chunk = self.build.chunks[position]
-        return Document(
-            id=chunk.id,
-            content=self.build.passages[position],
-            score=score,
-            meta={"card_id": chunk.card_id, "heading": chunk.heading, "text": chunk.text, "position": position, "dense": dense},
-        )
 
 
 def _ranks(scores: np.ndarray, only: np.ndarray | None = None) -> np.ndarray:
@@ -170,8 +148,8 @@ def _ranks(scores: np.ndarray, only: np.ndarray | None = None) -> np.ndarray:
         ranks[order] = np.arange(1, len(scores) + 1)
         return ranks
     ranks[:] = np.inf
-    kept = order[only[order]]
-    ranks[kept] = np.arange(1, len(kept) + 1)
+    selected = order[only[order]]
+    ranks[selected] = np.arange(1, len(selected) + 1)
     return ranks
 
 
@@ -195,15 +173,14 @@ def build_query_pipeline(
     """Wire the query pipeline: embed -> dense retrieval (one or two channels), keyword retrieval, then fusion.
 
     Run it with ``{"embedder": {"text": q}, "keyword": {"query": q}}``, and add
-    ``"second_embedder": {"text": q}`` when there is a second embedder. The best chunks come out
-    under ``["fusion"]["documents"]``; the fused and dense scores of all chunks under
-    ``["fusion"]["scores"]`` and ``["fusion"]["dense"]``.
+    ``"second_embedder": {"text": q}`` when there is a second embedder. The fused and dense
+    scores of all chunks come out under ``["fusion"]["scores"]`` and ``["fusion"]["dense"]``.
     """
     pipeline = Pipeline()
     pipeline.add_component("embedder", QueryEmbedder(embedder))
     pipeline.add_component("dense", DenseRetriever(build))
     pipeline.add_component("keyword", KeywordRetriever(build))
-    pipeline.add_component("fusion", ScoreFusion(build, mode=mode, weight=weight, second_weight=second_weight))
+    pipeline.add_component("fusion", ScoreFusion(mode=mode, weight=weight, second_weight=second_weight))
     pipeline.connect("embedder.embedding", "dense.query_embedding")
     pipeline.connect("dense.scores", "fusion.dense")
     pipeline.connect("keyword.scores", "fusion.keyword")

@@ -205,19 +205,24 @@ def test_question_share_of_one(assistant, session_settings):
     assert [p.card_id for p in assistant.retrieve(question)[0]] != [p.card_id for p in passages]
 
 
-def test_relevance_gate_reads_section_scores_not_question_scores(assistant):
-    # A question chunk holds the question itself, so its similarity to an equal question is
-    # near 1; the gate must see the similarity of the section the hit leads to instead.
+def test_passage_scores_are_section_scores(assistant):
+    # A question chunk contains the bare question, so its similarity to an equal question is
+    # near 1. The passages' scores and the gate's section score must come from sections only.
     card = assistant.card("partner-comensha")
-    passages, dense_scores = assistant.retrieve(card.questions[0])
+    passages, dense_scores, similarity = assistant._search(card.questions[0], None, None)
     vectors = assistant.build.vectors
     query = assistant.embedder.embed_queries([card.questions[0]])[0]
     positions = {(chunk.card_id, chunk.text): position for position, chunk in enumerate(assistant.build.chunks)}
+    section_scores = [
+        float(vectors.reconstruct(position) @ query) for position, chunk in enumerate(assistant.build.chunks) if not chunk.question
+    ]
 
     for passage, score in zip(passages, dense_scores):
         section = vectors.reconstruct(positions[(passage.card_id, passage.text)])
         assert score == pytest.approx(float(section @ query), abs=1e-4)
     assert max(dense_scores) < 0.97
+    assert similarity.section == pytest.approx(max(section_scores), abs=1e-4)
+    assert similarity.question > 0.97
 
 
 @pytest.mark.parametrize("mode", ["dense", "second", "keyword", "blend", "rrf", "rrf-matched"])

@@ -11,92 +11,79 @@ from index.retrieval import ScoreFusion
 from index.settings import Settings
 
 
-def _scores(build, values: dict[int, float], rest: float) -> np.ndarray:
-    scores = np.full(len(build.chunks), rest, dtype=np.float32)
+CHUNKS = 20
+
+
+def _scores(values: dict[int, float], rest: float) -> np.ndarray:
+    scores = np.full(CHUNKS, rest, dtype=np.float32)
     for position, value in values.items():
         scores[position] = value
     return scores
 
 
 @pytest.fixture()
-def channels(assistant):
-    """Scores of three channels over the real build: chunks 0, 1 and 2 stand out, the rest are background."""
-    build = assistant.build
-    return build, {
-        "dense": _scores(build, {0: 0.90, 1: 0.85, 2: 0.80}, rest=0.80),
-        "second": _scores(build, {0: 0.10, 1: 0.60, 2: 0.35}, rest=0.10),
-        "keyword": _scores(build, {2: 4.0}, rest=0.0),
+def channels() -> dict[str, np.ndarray]:
+    """Scores of three channels: chunks 0, 1 and 2 stand out, the rest are background."""
+    return {
+        "dense": _scores({0: 0.90, 1: 0.85, 2: 0.80}, rest=0.80),
+        "second": _scores({0: 0.10, 1: 0.60, 2: 0.35}, rest=0.10),
+        "keyword": _scores({2: 4.0}, rest=0.0),
     }
 
 
-def _top(documents, count=3) -> dict[int, float]:
-    return {doc.meta["position"]: doc.score for doc in documents[:count]}
-
-
 def test_blend_weighs_three_channels(channels):
-    build, scores = channels
-    result = ScoreFusion(build, mode="blend", weight=0.6, second_weight=0.2).run(**scores)
+    scores = channels
+    result = ScoreFusion(mode="blend", weight=0.6, second_weight=0.2).run(**scores)
 
     # min-max: dense 1, 0.5, 0; second 0, 1, 0.5; keyword 0, 0, 1 (floor 0).
-    assert _top(result["documents"]) == pytest.approx({0: 0.6, 1: 0.5, 2: 0.3})
-    assert [doc.meta["position"] for doc in result["documents"][:3]] == [0, 1, 2]
-    assert result["documents"][0].meta["dense"] == pytest.approx(0.90)
-    assert result["documents"][0].meta["card_id"] == build.chunks[0].card_id
-    assert result["dense"] is scores["dense"]
     assert result["scores"][:3] == pytest.approx([0.6, 0.5, 0.3])
-    assert result["scores"].shape == (len(build.chunks),)
+    assert np.argsort(-result["scores"], kind="stable")[:3].tolist() == [0, 1, 2]
+    assert result["dense"] is scores["dense"]
 
 
-def test_second_channel_can_change_the_order(channels):
-    build, scores = channels
-    result = ScoreFusion(build, mode="blend", weight=0.4, second_weight=0.5).run(**scores)
+def test_second_channel_changes_order(channels):
+    scores = channels
+    result = ScoreFusion(mode="blend", weight=0.4, second_weight=0.5).run(**scores)
 
-    assert result["documents"][0].meta["position"] == 1
+    assert int(np.argmax(result["scores"])) == 1
 
 
-def test_without_a_second_channel_its_weight_goes_to_dense(channels):
-    build, scores = channels
-    result = ScoreFusion(build, mode="blend", weight=0.6, second_weight=0.2).run(dense=scores["dense"], keyword=scores["keyword"])
+def test_blend_without_second_channel(channels):
+    scores = channels
+    result = ScoreFusion(mode="blend", weight=0.6, second_weight=0.2).run(dense=scores["dense"], keyword=scores["keyword"])
 
-    assert _top(result["documents"]) == pytest.approx({0: 0.8, 1: 0.4, 2: 0.2})
+    assert result["scores"][:3] == pytest.approx([0.8, 0.4, 0.2])
 
 
 def test_rrf_counts_every_channel(channels):
-    build, scores = channels
-    result = ScoreFusion(build, mode="rrf-matched").run(**scores)
+    scores = channels
+    fused = ScoreFusion(mode="rrf-matched").run(**scores)["scores"]
 
-    fused = _top(result["documents"], count=len(build.chunks))
     assert fused[1] == pytest.approx(1 / 62 + 1 / 61)
     assert fused[2] == pytest.approx(1 / 63 + 1 / 61 + 1 / 62)
 
 
-def test_keyword_mode_keeps_only_matches(channels):
-    build, scores = channels
-    result = ScoreFusion(build, mode="keyword").run(**scores)
+def test_keyword_mode_scores_only_matches(channels):
+    scores = channels
+    fused = ScoreFusion(mode="keyword").run(**scores)["scores"]
 
-    assert [doc.meta["position"] for doc in result["documents"]] == [2]
-    assert np.flatnonzero(result["scores"]).tolist() == [2]
-
-
-def test_candidates_cap_the_documents(channels):
-    build, scores = channels
-
-    assert len(ScoreFusion(build, mode="blend", candidates=5).run(**scores)["documents"]) == 5
+    assert fused.shape == (CHUNKS,)
+    assert np.flatnonzero(fused).tolist() == [2]
 
 
-def test_second_mode_needs_the_second_channel(channels):
-    build, scores = channels
-    fusion = ScoreFusion(build, mode="second")
+def test_second_mode_needs_second_channel(channels):
+    scores = channels
+    fusion = ScoreFusion(mode="second")
 
-    assert [doc.meta["position"] for doc in fusion.run(**scores)["documents"][:3]] == [1, 2, 0]
+    assert np.argsort(-fusion.run(**scores)["scores"], kind="stable")[:3].tolist() == [1, 2, 0]
     with pytest.raises(ValueError, match="second dense channel"):
         fusion.run(dense=scores["dense"], keyword=scores["keyword"])
 
 
 @pytest.mark.parametrize("weight, second_weight", [(0.9, 0.2), (-0.1, 0.0), (0.5, 1.2)])
-def test_fusion_rejects_bad_weights(assistant, weight, second_weight):
+def test_fusion_rejects_bad_weights(weight, second_weight):
     with pytest.raises(ValueError, match="blend weights"):
-        ScoreFusion(assistant.build, mode="blend", weight=weight, second_weight=second_weight)
+        ScoreFusion(mode="blend", weight=weight, second_weight=second_weight)
 
 
 def test_settings_reject_weights_above_one(monkeypatch):
@@ -120,7 +107,7 @@ def test_second_embedder_choices():
         load_second_embedder("word2vec")
 
 
-def test_use_embedder_gives_normalised_vectors_that_match_meaning():
+def test_use_embedder_vectors():
     use = load_second_embedder("use-multilingual")
     question = use.embed_queries(["Waar meld ik een vermoeden van mensenhandel?"])[0]
     passages = use.embed_passages(["Een vermoeden van mensenhandel meld je bij de politie.", "Het weer is vandaag zonnig en warm."])

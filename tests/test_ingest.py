@@ -85,7 +85,7 @@ def test_ingest_writes_loadable_build(fresh_settings, embedder):
     assert build.manifest["second_embedder"].startswith("use-multilingual-v3:")
 
 
-def test_switching_off_the_second_channel_makes_a_new_build(fresh_settings, embedder):
+def test_second_channel_off_rebuilds(fresh_settings, embedder):
     from assistant.service import Assistant
 
     with_second = run_ingest(fresh_settings, embedder=embedder)
